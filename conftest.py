@@ -32,7 +32,7 @@ def browser() -> Iterator["object"]:
 
 
 @pytest.fixture
-def page(browser, live_server) -> Iterator["object"]:  # noqa: ANN001
+def page(browser, live_server) -> Iterator["object"]:
     """A fresh browser context in Vietnamese, pointed at the live test server."""
     context = browser.new_context(base_url=live_server.url, locale="vi-VN")
     context.set_default_timeout(10_000)

@@ -17,9 +17,7 @@ class User(AbstractUser):
 
     kind = models.CharField(_("loại tài khoản"), max_length=10, choices=Kind.choices, default=Kind.CITIZEN)
     full_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
-    personal_id = models.CharField(
-        _("số định danh cá nhân"), max_length=12, unique=True, null=True, blank=True
-    )
+    personal_id = models.CharField(_("số định danh cá nhân"), max_length=12, unique=True, null=True, blank=True)
     tax_code = models.CharField(_("mã số thuế"), max_length=14, unique=True, null=True, blank=True)
     business_name = models.CharField(_("tên doanh nghiệp"), max_length=255, blank=True)
     date_of_birth = models.DateField(_("ngày sinh"), null=True, blank=True)

@@ -1,5 +1,5 @@
 from django.http import HttpRequest, HttpResponse
 
 
-def lockout_response(request: HttpRequest, credentials: dict | None = None, *args, **kwargs) -> HttpResponse:  # noqa: ANN002, ANN003
+def lockout_response(request: HttpRequest, credentials: dict | None = None, *args, **kwargs) -> HttpResponse:
     return HttpResponse("Tài khoản tạm khóa", status=429)

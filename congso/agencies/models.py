@@ -23,7 +23,11 @@ class Agency(models.Model):
     short_name = models.CharField(_("tên viết tắt"), max_length=60, blank=True)
     kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("cơ quan cấp trên"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("cơ quan cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     administrative_unit = models.ForeignKey(

@@ -1,7 +1,7 @@
 """The platform administration site; staff must have passed the TOTP second factor."""
 
-from django_otp.admin import OTPAdminSite
 from django.utils.translation import gettext_lazy as _
+from django_otp.admin import OTPAdminSite
 
 
 class CongSoAdminSite(OTPAdminSite):

@@ -6,10 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AuditQuerySet(models.QuerySet):
-    def update(self, **kwargs):  # noqa: ANN003, ANN201
+    def update(self, **kwargs):
         raise TypeError("The audit log is append-only")
 
-    def delete(self):  # noqa: ANN201
+    def delete(self):
         raise TypeError("The audit log is append-only")
 
 
@@ -48,12 +48,12 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_label}"
 
-    def save(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def save(self, *args, **kwargs) -> None:
         if self.pk is not None:
             raise TypeError("The audit log is append-only")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+    def delete(self, *args, **kwargs):
         raise TypeError("The audit log is append-only")
 
 

@@ -1,0 +1,5 @@
+"""API router for geo (mounted under /api/v1/ by congso.api.urls)."""
+
+from ninja import Router
+
+router = Router(tags=["geo"])
