@@ -39,3 +39,25 @@ def page(browser, live_server) -> Iterator["object"]:
     opened = context.new_page()
     yield opened
     context.close()
+
+
+@pytest.fixture
+def login_staff():
+    """Log a staff user into a Django test client as having passed the TOTP second factor.
+
+    Usage: ``login_staff(client, user)``; creates a confirmed TOTP device if needed.
+    """
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    def _login(client, user):
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        client.force_login(user)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        return device
+
+    return _login
