@@ -22,6 +22,7 @@ $(VENV)/.test-installed: requirements/test.txt | $(BIN)/python
 
 ## demo: install, migrate the embedded SQLite database, load HCMC demo data, serve on :8000
 demo: $(VENV)/.base-installed
+	mkdir -p var
 	$(DEMO_ENV) $(MANAGE) migrate --no-input
 	$(DEMO_ENV) $(MANAGE) load_demo
 	$(DEMO_ENV) $(MANAGE) runserver 127.0.0.1:8000
