@@ -42,6 +42,13 @@ class Agency(models.Model):
     phone = models.CharField(_("điện thoại"), max_length=30, blank=True)
     email = models.EmailField(_("thư điện tử"), blank=True)
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
+    search_text = models.CharField(
+        _("tên không dấu"),
+        max_length=400,
+        blank=True,
+        editable=False,
+        help_text=_("Mã, tên và tên viết tắt không dấu, để tìm kiếm; do agency_upsert ghi."),
+    )
 
     class Meta:
         verbose_name = _("cơ quan")
