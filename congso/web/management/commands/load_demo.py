@@ -1,0 +1,72 @@
+"""``manage.py load_demo``: the Ho Chi Minh City demo data and one login per role."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from congso.web.demo.loader import DemoLogin, load_demo
+
+
+def _table(rows: list[list[str]]) -> str:
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    lines = [" | ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)) for row in rows]
+    lines.insert(1, "-+-".join("-" * width for width in widths))
+    return "\n".join(line.rstrip() for line in lines)
+
+
+class Command(BaseCommand):
+    help = _(
+        "Nạp dữ liệu trình diễn của TP. Hồ Chí Minh (đơn vị hành chính, cơ quan, thủ tục, tài khoản mẫu). "
+        "Chạy lại nhiều lần không tạo bản trùng."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help=_(
+                "Cho phép chạy khi DEBUG tắt (tạo tài khoản với mật khẩu công khai — không dùng cho hệ thống thật)."
+            ),
+        )
+
+    def handle(self, *args, force: bool = False, **options) -> None:
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                _(
+                    "Từ chối nạp dữ liệu trình diễn khi DEBUG tắt: lệnh tạo tài khoản với mật khẩu công khai. "
+                    "Dùng --force nếu thật sự muốn."
+                )
+            )
+        try:
+            summary = load_demo()
+        except ValidationError as exc:
+            raise CommandError(
+                _("Không nạp được dữ liệu trình diễn: {errors}").format(errors="; ".join(exc.messages))
+            ) from exc
+        self.stdout.write(
+            _("Đơn vị hành chính: {provinces} tỉnh, thành phố; {communes} xã, phường, đặc khu.").format(
+                provinces=summary.units["provinces"], communes=summary.units["communes"]
+            )
+        )
+        self.stdout.write(_("Cơ quan: {count}.").format(count=summary.agencies))
+        self.stdout.write(
+            _("Thủ tục hành chính: {created} mới, {updated} cập nhật, {unchanged} không đổi.").format(
+                **summary.procedures
+            )
+        )
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(_("Tài khoản trình diễn:")))
+        self.stdout.write(_table(self._rows(summary.logins)))
+        self.stdout.write("")
+        self.stdout.write(
+            _(
+                "Cán bộ đăng nhập bước hai bằng mã TOTP: thêm mã bí mật vào ứng dụng xác thực, hoặc chạy "
+                "“python manage.py demo_totp <tên đăng nhập>” để lấy mã hiện tại."
+            )
+        )
+
+    @staticmethod
+    def _rows(logins: list[DemoLogin]) -> list[list[str]]:
+        header = [_("Vai trò"), _("Cơ quan / tên"), _("Tên đăng nhập"), _("Mật khẩu"), _("Mã bí mật TOTP")]
+        return [header, *[[row.role, row.agency, row.username, row.password, row.totp_secret or "—"] for row in logins]]
