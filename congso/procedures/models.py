@@ -39,6 +39,7 @@ class Procedure(models.Model):
     code = models.CharField(_("mã thủ tục"), max_length=40, unique=True, help_text=_("Ví dụ 1.001193"))
     name = models.CharField(_("tên thủ tục"), max_length=500)
     name_search = models.TextField(_("nội dung tìm kiếm"), blank=True, editable=False)
+    name_sort = models.CharField(_("tên để sắp xếp"), max_length=500, blank=True, editable=False, db_index=True)
     field = models.ForeignKey(Field, verbose_name=_("lĩnh vực"), on_delete=models.PROTECT, related_name="procedures")
     level = models.CharField(_("cấp thực hiện"), max_length=10, choices=Level.choices)
     agencies = models.ManyToManyField(
@@ -72,7 +73,8 @@ class Procedure(models.Model):
     class Meta:
         verbose_name = _("thủ tục hành chính")
         verbose_name_plural = _("thủ tục hành chính")
-        ordering = ["name"]
+        # Folded name: "Đăng ký" sorts among the D's, identically on SQLite and PostgreSQL.
+        ordering = ["name_sort", "code"]
 
     def __str__(self) -> str:
         return f"{self.code} – {self.name}"
