@@ -18,5 +18,9 @@ def fold(text: str) -> str:
 
 
 def search_terms(query: str) -> list[str]:
-    """Folded words of a user's query, at most 10, each at most 50 characters."""
-    return [word[:50] for word in fold(query).split(" ") if word][:10]
+    """Folded words of a user's query, at most 10, each at most 50 characters.
+
+    Control characters (a NUL byte, for one, which PostgreSQL refuses) are dropped.
+    """
+    printable = "".join(ch for ch in query if not unicodedata.category(ch).startswith("C"))
+    return [word[:50] for word in fold(printable).split(" ") if word][:10]
