@@ -129,6 +129,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_FAILURE_VIEW = "congso.web.views.csrf_failure"
 OTP_TOTP_ISSUER = "Công Sở"
 
 # --- Security headers ---------------------------------------------------------------
@@ -146,6 +147,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_TZ = True
+# Day-first date input (Django's vi locale would read 11/10/2026 as 10 November).
+FORMAT_MODULE_PATH = ["congso.core.formats"]
 
 # --- Files ------------------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -1,5 +1,11 @@
+"""Citizen home page and back-office overview."""
+
 from django.urls import path
-from django.views.generic import TemplateView
+
+from congso.web import views
 
 app_name = "web"
-urlpatterns = [path("", TemplateView.as_view(template_name="web/home.html"), name="home")]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("backoffice/", views.backoffice, name="backoffice"),
+]
