@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from congso.accounts import services
 from congso.accounts.auth import api_auth
@@ -155,7 +155,7 @@ def register_citizen(request: HttpRequest, payload: CitizenRegisterIn):
         password=payload.password,
         consent=payload.consent,
     )
-    return 201, UserOut.from_user(user)
+    return Status(201, UserOut.from_user(user))
 
 
 @router.post(
@@ -175,7 +175,7 @@ def register_business(request: HttpRequest, payload: BusinessRegisterIn):
         password=payload.password,
         consent=payload.consent,
     )
-    return 201, UserOut.from_user(user)
+    return Status(201, UserOut.from_user(user))
 
 
 def _locked(request: HttpRequest) -> ApiError:
@@ -223,7 +223,7 @@ def token_create(request: HttpRequest, payload: TokenCreateIn):
     AxesProxyHandler.reset_attempts(username=username)
     expires_at = timezone.now() + timedelta(days=payload.expires_in_days) if payload.expires_in_days else None
     token, key = services.api_token_create(user=user, name=payload.name, expires_at=expires_at)
-    return 201, {**_token_out(token), "token": key, "token_type": "Bearer"}
+    return Status(201, {**_token_out(token), "token": key, "token_type": "Bearer"})
 
 
 @router.get("/tokens", response=list[TokenOut], auth=api_auth, summary="Các khóa truy cập của tôi")
@@ -237,7 +237,7 @@ def token_list(request: HttpRequest):
 def token_revoke(request: HttpRequest, token_id: int):
     token = get_object_or_404(api_tokens_for(user=request.auth), pk=token_id)
     services.api_token_revoke(actor=request.auth, token=token)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/me", response=UserOut, auth=api_auth, summary="Thông tin tài khoản của tôi")
