@@ -27,7 +27,8 @@ def procedure_search(
     """
     procedures = Procedure.objects.filter(is_published=True)
     for term in search_terms(query or ""):
-        procedures = procedures.filter(name_search__contains=term)
+        by_agency = _AgencyLink.objects.filter(agency__search_text__contains=term).values("procedure_id")
+        procedures = procedures.filter(Q(name_search__contains=term) | Q(pk__in=by_agency))
     if field:
         procedures = procedures.filter(field__code=field)
     if agency:
@@ -83,7 +84,8 @@ def procedures_manageable_by(user, *, query: str = "") -> QuerySet[Procedure]:
         agencies = agencies_for(user, Membership.Role.AGENCY_ADMIN)
         procedures = procedures.filter(pk__in=_AgencyLink.objects.filter(agency__in=agencies).values("procedure_id"))
     for term in search_terms(query or ""):
-        procedures = procedures.filter(name_search__contains=term)
+        by_agency = _AgencyLink.objects.filter(agency__search_text__contains=term).values("procedure_id")
+        procedures = procedures.filter(Q(name_search__contains=term) | Q(pk__in=by_agency))
     return procedures.select_related("field").order_by("name_sort", "code")
 
 

@@ -4,7 +4,6 @@
 management command); it is never used on behalf of a request.
 """
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -41,9 +40,13 @@ EDITABLE_FIELDS = (
 _DECIMAL_FIELDS = ("deadline_days", "fee", "fee_online")
 
 
-def procedure_search_text(*, code: str, name: str, field_name: str, agency_names: Iterable[str]) -> str:
-    """What ``procedure_search`` matches against: code, name, field and agency names, folded."""
-    return fold(" ".join([code, name, field_name, *sorted(agency_names)]))
+def procedure_search_text(*, code: str, name: str, field_name: str) -> str:
+    """The procedure's own words ``procedure_search`` matches against: code, name and field, folded.
+
+    Agency names are matched at query time against ``Agency.search_text``, which the
+    agencies app keeps current, so renaming an agency never leaves this stale.
+    """
+    return fold(" ".join([code, name, field_name]))
 
 
 def procedure_sort_key(name: str) -> str:
@@ -63,21 +66,15 @@ def _refresh_search_text(procedure: Procedure) -> None:
         code=procedure.code,
         name=procedure.name,
         field_name=procedure.field.name,
-        agency_names=[agency.name for agency in procedure.agencies.all()],
     )
 
 
 @transaction.atomic
-def procedures_reindex(*, field: Field | None = None, agency: Agency | None = None) -> int:
-    """Recompute ``name_search`` for the procedures of a field or agency (all if neither); return how many changed.
-
-    Call after renaming a field or an agency.
-    """
-    procedures = Procedure.objects.select_related("field").prefetch_related("agencies")
+def procedures_reindex(*, field: Field | None = None) -> int:
+    """Recompute ``name_search`` for the procedures of a field (all if none); return how many changed."""
+    procedures = Procedure.objects.select_related("field")
     if field is not None:
         procedures = procedures.filter(field=field)
-    if agency is not None:
-        procedures = procedures.filter(agencies=agency)
     changed = []
     for procedure in procedures:
         before = procedure.name_search
@@ -528,7 +525,6 @@ def catalog_import(*, actor, records: list[dict]) -> dict[str, int]:
             code=record.code,
             name=record.name,
             field_name=record.field_name,
-            agency_names=[agency.name for agency in record_agencies],
         )
         procedure.full_clean()
         procedure.save()

@@ -8,6 +8,7 @@ from factory.django import DjangoModelFactory
 
 from congso.accounts.models import User
 from congso.agencies.models import Agency, CityRole, Membership
+from congso.agencies.tests.factories import AgencyFactory as AgencyFactory
 from congso.procedures.models import Field, Procedure, ProcessingStep, RequiredDocument
 from congso.procedures.services import procedure_search_text, procedure_sort_key
 
@@ -29,16 +30,6 @@ class UserFactory(DjangoModelFactory):
 class StaffFactory(UserFactory):
     username = factory.Sequence(lambda n: f"canbo{n}")
     kind = User.Kind.STAFF
-
-
-class AgencyFactory(DjangoModelFactory):
-    class Meta:
-        model = Agency
-        django_get_or_create = ["code"]
-
-    code = factory.Sequence(lambda n: f"H29.T{n:03d}")
-    name = factory.Sequence(lambda n: f"Sở Thử nghiệm {n}")
-    kind = Agency.Kind.DEPARTMENT
 
 
 class FieldFactory(DjangoModelFactory):
@@ -76,7 +67,6 @@ class ProcedureFactory(DjangoModelFactory):
                 code=self.code,
                 name=self.name,
                 field_name=self.field.name,
-                agency_names=[agency.name for agency in self.agencies.all()],
             )
             self.save(update_fields=["name_search"])
 

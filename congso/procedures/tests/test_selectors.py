@@ -4,6 +4,7 @@ import pytest
 from django.http import Http404
 
 from congso.agencies.models import Agency
+from congso.agencies.services import agency_upsert
 from congso.procedures.selectors import (
     field_list,
     procedure_can_manage,
@@ -121,3 +122,13 @@ class TestReads:
 
         assert len(_codes(procedures_manageable_by(admin))) == 4
         assert _codes(procedures_manageable_by(StaffFactory())) == []
+
+
+def test_search_by_agency_name_follows_an_agency_rename(db):
+    agency = agency_upsert(actor=None, code="000.00.01.H29", name="Sở Cũ", kind="department")
+    ProcedureFactory(name="Cấp phép", agencies=[agency])
+
+    agency_upsert(actor=None, code="000.00.01.H29", name="Sở Mới", kind="department")
+
+    assert [procedure.name for procedure in procedure_search(query="so moi")] == ["Cấp phép"]
+    assert not procedure_search(query="so cu").exists()
