@@ -33,6 +33,14 @@ class ApiError(Exception):
         self.fields = fields or {}
 
 
+# Ninja raises HttpError with English text (e.g. an unparsable JSON body); answer in Vietnamese.
+_HTTP_ERRORS = {
+    400: ("bad_request", "Không đọc được nội dung yêu cầu (JSON không hợp lệ)"),
+    405: ("method_not_allowed", "Phương thức không được hỗ trợ"),
+    413: ("too_large", "Nội dung yêu cầu quá lớn"),
+}
+
+
 def _body(code: str, message: str, fields: dict[str, list[str]] | None = None) -> dict[str, Any]:
     return {"error": {"code": code, "message": str(message), "fields": fields or {}}}
 
@@ -76,4 +84,5 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        return api.create_response(request, _body("http_error", str(exc)), status=exc.status_code)
+        code, message = _HTTP_ERRORS.get(exc.status_code, ("http_error", str(exc)))
+        return api.create_response(request, _body(code, message), status=exc.status_code)

@@ -33,7 +33,10 @@ def test_unknown_api_path_is_a_404(client):
     assert response.status_code == 404
 
 
-def test_healthz_reports_database_ok(client, db):
-    response = client.get("/healthz")
-    assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+def test_unparsable_json_body_gets_a_structured_vietnamese_error(client, db):
+    response = client.post("/api/v1/accounts/register", data="{not json", content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": {"code": "bad_request", "message": "Không đọc được nội dung yêu cầu (JSON không hợp lệ)", "fields": {}}
+    }
