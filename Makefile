@@ -58,7 +58,7 @@ lock: | $(BIN)/python
 
 ## messages: refresh and compile translations (needs GNU gettext)
 messages: $(VENV)/.base-installed
-	$(MANAGE) makemessages -l en --ignore '.venv/*' --ignore 'var/*'
+	$(MANAGE) makemessages -l en --no-obsolete --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*'
 	$(MANAGE) compilemessages --ignore '.venv/*'
 
 clean:
