@@ -1,6 +1,8 @@
 """API for accounts (mounted at /api/v1/accounts/): registration, API keys and one's own profile."""
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from axes.handlers.proxy import AxesProxyHandler
 from django.contrib.auth import authenticate
@@ -143,19 +145,19 @@ def _parse_date(value: str) -> date:
     raise _invalid("date_of_birth", "date_format", gettext("Ngày sinh không hợp lệ (ví dụ 1990-12-31)."))
 
 
+def _registered(register: Callable[..., User], payload: Schema, **parse: Callable[[str], Any]) -> Status:
+    """Both registration endpoints: consent first, then the service with the payload's fields
+    (``parse`` turns named ones into what the service takes); 201 with the new account.
+    """
+    _require_consent(payload.consent)
+    fields = payload.model_dump()
+    user = register(**{**fields, **{name: convert(fields[name]) for name, convert in parse.items()}})
+    return Status(201, UserOut.from_user(user))
+
+
 @router.post("/register", response={201: UserOut, 422: ErrorOut}, auth=None, summary="Đăng ký tài khoản công dân")
 def register_citizen(request: HttpRequest, payload: CitizenRegisterIn):
-    _require_consent(payload.consent)
-    user = services.citizen_register(
-        personal_id=payload.personal_id,
-        full_name=payload.full_name,
-        date_of_birth=_parse_date(payload.date_of_birth),
-        phone=payload.phone,
-        email=payload.email,
-        password=payload.password,
-        consent=payload.consent,
-    )
-    return Status(201, UserOut.from_user(user))
+    return _registered(services.citizen_register, payload, date_of_birth=_parse_date)
 
 
 @router.post(
@@ -165,17 +167,7 @@ def register_citizen(request: HttpRequest, payload: CitizenRegisterIn):
     summary="Đăng ký tài khoản doanh nghiệp",
 )
 def register_business(request: HttpRequest, payload: BusinessRegisterIn):
-    _require_consent(payload.consent)
-    user = services.business_register(
-        tax_code=payload.tax_code,
-        business_name=payload.business_name,
-        full_name=payload.full_name,
-        phone=payload.phone,
-        email=payload.email,
-        password=payload.password,
-        consent=payload.consent,
-    )
-    return Status(201, UserOut.from_user(user))
+    return _registered(services.business_register, payload)
 
 
 def _locked(request: HttpRequest) -> ApiError:

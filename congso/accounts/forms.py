@@ -1,5 +1,7 @@
 """Web forms for signing in, registering and managing one's own account."""
 
+from collections.abc import Callable
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
@@ -29,6 +31,53 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def _password_field(label: str, *, autocomplete: str, help_text: str = "") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": autocomplete}),
+        help_text=help_text,
+    )
+
+
+def _new_password_pair(label: str, confirm_label: str) -> tuple[forms.CharField, forms.CharField]:
+    """A new password and the same typed again."""
+    return (
+        _password_field(
+            label,
+            autocomplete="new-password",
+            help_text=_("Ít nhất 8 ký tự, không quá phổ biến, không chỉ gồm chữ số."),
+        ),
+        _password_field(confirm_label, autocomplete="new-password"),
+    )
+
+
+def _check_password_pair(form: forms.Form, cleaned: dict, field: str, confirm_field: str) -> None:
+    password, confirm = cleaned.get(field), cleaned.get(confirm_field)
+    if password and confirm and password != confirm:
+        form.add_error(confirm_field, ValidationError(_("Hai mật khẩu không khớp."), code="mismatch"))
+
+
+def _name_field(label: str) -> forms.CharField:
+    return forms.CharField(label=label, max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+
+
+def _number_field(label: str, help_text: str) -> forms.CharField:
+    """A login number (số định danh cá nhân, mã số thuế): digits on a phone keyboard, never autofilled."""
+    return forms.CharField(
+        label=label,
+        max_length=20,
+        help_text=help_text,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+
+def _normalized(value: str, normalize: Callable[[str], str], validate: Callable[[str], None]) -> str:
+    value = normalize(value)
+    validate(value)
+    return value
+
+
 class LoginForm(AuthenticationForm):
     """One form for everyone: citizens type their personal identification number, businesses their tax code."""
 
@@ -37,11 +86,7 @@ class LoginForm(AuthenticationForm):
         max_length=150,
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username", "autocapitalize": "none"}),
     )
-    password = forms.CharField(
-        label=_("Mật khẩu"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
+    password = _password_field(_("Mật khẩu"), autocomplete="current-password")
 
     error_messages = {
         "invalid_login": _(
@@ -56,17 +101,7 @@ class LoginForm(AuthenticationForm):
 
 
 class _PasswordPairMixin(forms.Form):
-    password = forms.CharField(
-        label=_("Mật khẩu"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("Ít nhất 8 ký tự, không quá phổ biến, không chỉ gồm chữ số."),
-    )
-    password_confirm = forms.CharField(
-        label=_("Nhập lại mật khẩu"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
+    password, password_confirm = _new_password_pair(_("Mật khẩu"), _("Nhập lại mật khẩu"))
     consent = forms.BooleanField(
         label=_(
             "Tôi đồng ý để cơ quan nhà nước xử lý dữ liệu cá nhân của tôi nhằm giải quyết thủ tục hành chính, "
@@ -77,9 +112,7 @@ class _PasswordPairMixin(forms.Form):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        password, confirm = cleaned.get("password"), cleaned.get("password_confirm")
-        if password and confirm and password != confirm:
-            self.add_error("password_confirm", ValidationError(_("Hai mật khẩu không khớp."), code="mismatch"))
+        _check_password_pair(self, cleaned, "password", "password_confirm")
         return cleaned
 
 
@@ -93,21 +126,14 @@ def _phone_field() -> forms.CharField:
 
 class _PhoneMixin:
     def clean_phone(self) -> str:
-        phone = normalize_phone(self.cleaned_data["phone"])
-        validate_phone(phone)
-        return phone
+        return _normalized(self.cleaned_data["phone"], normalize_phone, validate_phone)
 
 
 class CitizenRegistrationForm(_PhoneMixin, _PasswordPairMixin):
-    personal_id = forms.CharField(
-        label=_("Số định danh cá nhân"),
-        max_length=20,
-        help_text=_("12 chữ số in trên thẻ căn cước (ví dụ 079090001234)."),
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    personal_id = _number_field(
+        _("Số định danh cá nhân"), help_text=_("12 chữ số in trên thẻ căn cước (ví dụ 079090001234).")
     )
-    full_name = forms.CharField(
-        label=_("Họ và tên"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
-    )
+    full_name = _name_field(_("Họ và tên"))
     date_of_birth = forms.DateField(
         label=_("Ngày sinh"),
         widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
@@ -124,39 +150,28 @@ class CitizenRegistrationForm(_PhoneMixin, _PasswordPairMixin):
     field_order = ["personal_id", "full_name", "date_of_birth", "phone", "email", "password", "password_confirm"]
 
     def clean_personal_id(self) -> str:
-        personal_id = normalize_personal_id(self.cleaned_data["personal_id"])
-        validate_personal_id(personal_id)
-        return personal_id
+        return _normalized(self.cleaned_data["personal_id"], normalize_personal_id, validate_personal_id)
 
 
 class BusinessRegistrationForm(_PhoneMixin, _PasswordPairMixin):
-    tax_code = forms.CharField(
-        label=_("Mã số thuế"),
-        max_length=20,
-        help_text=_("10 chữ số; đơn vị phụ thuộc 13 chữ số (ví dụ 0301234567-001)."),
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    tax_code = _number_field(
+        _("Mã số thuế"), help_text=_("10 chữ số; đơn vị phụ thuộc 13 chữ số (ví dụ 0301234567-001).")
     )
     business_name = forms.CharField(
         label=_("Tên doanh nghiệp"), max_length=255, widget=forms.TextInput(attrs={"autocomplete": "organization"})
     )
-    full_name = forms.CharField(
-        label=_("Họ và tên người đại diện"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
-    )
+    full_name = _name_field(_("Họ và tên người đại diện"))
     phone = _phone_field()
     email = forms.EmailField(label=_("Thư điện tử"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
 
     field_order = ["tax_code", "business_name", "full_name", "phone", "email", "password", "password_confirm"]
 
     def clean_tax_code(self) -> str:
-        tax_code = normalize_tax_code(self.cleaned_data["tax_code"])
-        validate_tax_code(tax_code)
-        return tax_code
+        return _normalized(self.cleaned_data["tax_code"], normalize_tax_code, validate_tax_code)
 
 
 class ProfileForm(_PhoneMixin, forms.Form):
-    full_name = forms.CharField(
-        label=_("Họ và tên"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
-    )
+    full_name = _name_field(_("Họ và tên"))
     business_name = forms.CharField(label=_("Tên doanh nghiệp"), max_length=255)
     phone = _phone_field()
     email = forms.EmailField(
@@ -199,28 +214,12 @@ class ProfileForm(_PhoneMixin, forms.Form):
 
 
 class PasswordChangeForm(forms.Form):
-    old_password = forms.CharField(
-        label=_("Mật khẩu hiện tại"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
-    new_password = forms.CharField(
-        label=_("Mật khẩu mới"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("Ít nhất 8 ký tự, không quá phổ biến, không chỉ gồm chữ số."),
-    )
-    new_password_confirm = forms.CharField(
-        label=_("Nhập lại mật khẩu mới"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
+    old_password = _password_field(_("Mật khẩu hiện tại"), autocomplete="current-password")
+    new_password, new_password_confirm = _new_password_pair(_("Mật khẩu mới"), _("Nhập lại mật khẩu mới"))
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        password, confirm = cleaned.get("new_password"), cleaned.get("new_password_confirm")
-        if password and confirm and password != confirm:
-            self.add_error("new_password_confirm", ValidationError(_("Hai mật khẩu không khớp."), code="mismatch"))
+        _check_password_pair(self, cleaned, "new_password", "new_password_confirm")
         return cleaned
 
 

@@ -102,6 +102,31 @@ def _duplicate(message: str, field: str) -> ValidationError:
     return error
 
 
+def _register(
+    errors: _Errors,
+    *,
+    kind: str,
+    login_field: str,
+    password: str,
+    duplicate_message: str,
+    action: str,
+    consent: bool,
+    **fields: Any,
+) -> User:
+    """What every registration ends with: the new account, logging in with ``fields[login_field]``; check the
+    password against it, raise all field errors at once, then save it (refusing a second account for the same
+    number) and record the audit entry.
+    """
+    user = User(username=fields[login_field], kind=kind, **fields)
+    _check_password(errors, password, user)
+    errors.raise_if_any()
+
+    user.set_password(password)
+    _save_new_user(user, duplicate_field=login_field, duplicate_message=duplicate_message)
+    audit_record(actor=user, action=action, obj=user, data={"consent": consent})
+    return user
+
+
 def _save_new_user(user: User, *, duplicate_field: str, duplicate_message: str) -> User:
     if (
         User.objects.filter(username=user.username).exists()
@@ -148,26 +173,20 @@ def citizen_register(
         errors.check("date_of_birth", validate_personal_id_matches_birth, personal_id, date_of_birth)
     phone = _clean_phone(errors, phone)
     email = _clean_email(errors, email, required=False)
-    user = User(
-        username=personal_id,
+    return _register(
+        errors,
         kind=User.Kind.CITIZEN,
+        login_field="personal_id",
+        password=password,
+        duplicate_message=_("Số định danh cá nhân này đã có tài khoản. Vui lòng đăng nhập."),
+        action="accounts.citizen_register",
+        consent=consent,
         personal_id=personal_id,
         full_name=full_name,
         date_of_birth=date_of_birth,
         phone=phone,
         email=email,
     )
-    _check_password(errors, password, user)
-    errors.raise_if_any()
-
-    user.set_password(password)
-    _save_new_user(
-        user,
-        duplicate_field="personal_id",
-        duplicate_message=_("Số định danh cá nhân này đã có tài khoản. Vui lòng đăng nhập."),
-    )
-    audit_record(actor=user, action="accounts.citizen_register", obj=user, data={"consent": consent})
-    return user
 
 
 @transaction.atomic
@@ -192,26 +211,20 @@ def business_register(
     full_name = _required(errors, "full_name", full_name, _("Vui lòng nhập họ và tên người đại diện."))
     phone = _clean_phone(errors, phone)
     email = _clean_email(errors, email, required=True)
-    user = User(
-        username=tax_code,
+    return _register(
+        errors,
         kind=User.Kind.BUSINESS,
+        login_field="tax_code",
+        password=password,
+        duplicate_message=_("Mã số thuế này đã có tài khoản doanh nghiệp. Vui lòng đăng nhập."),
+        action="accounts.business_register",
+        consent=consent,
         tax_code=tax_code,
         business_name=business_name,
         full_name=full_name,
         phone=phone,
         email=email,
     )
-    _check_password(errors, password, user)
-    errors.raise_if_any()
-
-    user.set_password(password)
-    _save_new_user(
-        user,
-        duplicate_field="tax_code",
-        duplicate_message=_("Mã số thuế này đã có tài khoản doanh nghiệp. Vui lòng đăng nhập."),
-    )
-    audit_record(actor=user, action="accounts.business_register", obj=user, data={"consent": consent})
-    return user
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@
 
 from base64 import b32encode
 from collections.abc import Callable
+from functools import wraps
 from urllib.parse import urlencode
 
 import segno
@@ -24,6 +25,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from congso.accounts import services
 from congso.accounts.forms import (
@@ -214,29 +216,54 @@ def _grouped(secret: str) -> str:
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
+def _second_factor_page(
+    view: Callable[[HttpRequest, User, str], HttpResponse],
+) -> Callable[[HttpRequest], HttpResponse]:
+    """The start both second-factor pages share: staff only, and whoever has passed it already goes on to ``next``.
+
+    The page itself is called with the user and the safe ``next``.
+    """
+
+    @wraps(view)
+    def page(request: HttpRequest) -> HttpResponse:
+        user = _staff_only(request)
+        next_url = _safe_next(request)
+        if is_otp_verified(user):
+            return HttpResponseRedirect(_destination(user, next_url))
+        return view(request, user, next_url)
+
+    return page
+
+
+def _otp_passed(request: HttpRequest, form: OtpTokenForm, check: Callable[[str], TOTPDevice]) -> bool:
+    """Check a posted code with ``check`` (a service returning the device); on success the session passes."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        device = check(form.cleaned_data["token"])
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return False
+    otp_login(request, device)
+    return True
+
+
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-def otp_setup_view(request: HttpRequest) -> HttpResponse:
+@_second_factor_page
+def otp_setup_view(request: HttpRequest, user: User, next_url: str) -> HttpResponse:
     """First sign-in of a staff member: pair an authenticator app (QR code or secret typed by hand)."""
-    user = _staff_only(request)
-    next_url = _safe_next(request)
-    if is_otp_verified(user):
-        return HttpResponseRedirect(_destination(user, next_url))
     if totp_device_confirmed(user=user) is not None:
         # Adding a device needs the existing one: otherwise a stolen password would be enough.
         return HttpResponseRedirect(_with_next("accounts:otp_verify", next_url))
     device = services.staff_totp_device_start(user=user)
     form = OtpTokenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            device = services.staff_totp_device_confirm(user=user, device=device, token=form.cleaned_data["token"])
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            otp_login(request, device)
-            messages.success(request, gettext("Đã kích hoạt xác thực hai lớp."))
-            return HttpResponseRedirect(_destination(user, next_url))
+    if _otp_passed(
+        request, form, lambda token: services.staff_totp_device_confirm(user=user, device=device, token=token)
+    ):
+        messages.success(request, gettext("Đã kích hoạt xác thực hai lớp."))
+        return HttpResponseRedirect(_destination(user, next_url))
     qr_svg = segno.make(device.config_url, error="m").svg_inline(
         scale=4, title=gettext("Mã QR để thêm tài khoản vào ứng dụng xác thực")
     )
@@ -252,23 +279,14 @@ def otp_setup_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-def otp_verify_view(request: HttpRequest) -> HttpResponse:
+@_second_factor_page
+def otp_verify_view(request: HttpRequest, user: User, next_url: str) -> HttpResponse:
     """Second factor for staff: the 6-digit code from the authenticator app."""
-    user = _staff_only(request)
-    next_url = _safe_next(request)
-    if is_otp_verified(user):
-        return HttpResponseRedirect(_destination(user, next_url))
     if totp_device_confirmed(user=user) is None:
         return HttpResponseRedirect(_with_next("accounts:otp_setup", next_url))
     form = OtpTokenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            device = services.staff_otp_verify(user=user, token=form.cleaned_data["token"])
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            otp_login(request, device)
-            return HttpResponseRedirect(_destination(user, next_url))
+    if _otp_passed(request, form, lambda token: services.staff_otp_verify(user=user, token=token)):
+        return HttpResponseRedirect(_destination(user, next_url))
     return render(request, "accounts/otp_verify.html", {"form": form, "next": next_url})
 
 

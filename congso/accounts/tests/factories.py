@@ -27,6 +27,8 @@ class CitizenFactory(factory.django.DjangoModelFactory):
 
 
 class BusinessFactory(factory.django.DjangoModelFactory):
+    """A business (doanh nghiệp) signing in with its tax code."""
+
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -42,6 +44,8 @@ class BusinessFactory(factory.django.DjangoModelFactory):
 
 
 class StaffFactory(factory.django.DjangoModelFactory):
+    """A staff member (cán bộ) without Django admin access; pass ``is_staff=True`` for that."""
+
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -51,3 +55,11 @@ class StaffFactory(factory.django.DjangoModelFactory):
     full_name = factory.Sequence(lambda n: f"Phạm Văn Cán Bộ {n}")
     email = factory.Sequence(lambda n: f"canbo{n}@tphcm.gov.vn")
     password = factory.django.Password(PASSWORD)
+
+
+class SuperuserFactory(StaffFactory):
+    """A staff member who is a Django superuser (quản trị hệ thống)."""
+
+    username = factory.Sequence(lambda n: f"quantri{n}")
+    is_staff = True
+    is_superuser = True

@@ -4,14 +4,9 @@ a platform admin, a citizen and an anonymous visitor.
 
 from dataclasses import dataclass
 
+from congso.accounts.tests.factories import CitizenFactory, StaffFactory
 from congso.agencies.models import Agency, CityRole, Membership
-from congso.agencies.tests.factories import (
-    AgencyFactory,
-    CitizenFactory,
-    CityRoleFactory,
-    MembershipFactory,
-    UserFactory,
-)
+from congso.agencies.tests.factories import AgencyFactory, CityRoleFactory, MembershipFactory
 
 
 @dataclass
@@ -42,20 +37,25 @@ def build_cast() -> Cast:
         ("leader_a", Membership.Role.LEADER),
         ("admin_a", Membership.Role.AGENCY_ADMIN),
     ]:
-        people[name] = MembershipFactory(user=UserFactory(username=name), agency=agency_a, role=role).user
+        people[name] = MembershipFactory(user=StaffFactory(username=name), agency=agency_a, role=role).user
     people["admin_b"] = MembershipFactory(
-        user=UserFactory(username="admin_b"), agency=agency_b, role=Membership.Role.AGENCY_ADMIN
+        user=StaffFactory(username="admin_b"), agency=agency_b, role=Membership.Role.AGENCY_ADMIN
     ).user
     people["platform_admin"] = CityRoleFactory(
-        user=UserFactory(username="platform_admin"), role=CityRole.Role.PLATFORM_ADMIN
+        user=StaffFactory(username="platform_admin"), role=CityRole.Role.PLATFORM_ADMIN
     ).user
     return Cast(
         agency_a=agency_a,
         agency_b=agency_b,
         citizen=CitizenFactory(),
-        newcomer=UserFactory(username="newcomer", full_name="Lê Văn Mới"),
+        newcomer=StaffFactory(username="newcomer", full_name="Lê Văn Mới"),
         **people,
     )
+
+
+def memberships() -> list[tuple[str, str, str]]:
+    """Every membership as (username, agency code, role), sorted: compare before and after a refused action."""
+    return sorted(Membership.objects.values_list("user__username", "agency__code", "role"))
 
 
 EVERYONE = [

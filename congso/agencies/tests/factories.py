@@ -1,30 +1,10 @@
-"""Factories for agencies, roles and the accounts that hold them."""
+"""Factories for agencies and the roles people hold in them (cơ quan, vai trò)."""
 
 import factory
-from django.contrib.auth import get_user_model
 
+from congso.accounts.tests.factories import StaffFactory
 from congso.agencies.models import Agency, CityRole, Membership
 from congso.agencies.services import agency_search_text
-
-User = get_user_model()
-
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = User
-        skip_postgeneration_save = True
-
-    username = factory.Sequence(lambda n: f"canbo{n}")
-    full_name = factory.Sequence(lambda n: f"Nguyễn Văn Cán Bộ {n}")
-    email = factory.LazyAttribute(lambda user: f"{user.username}@hcmc.gov.vn")
-    kind = User.Kind.STAFF
-    password = factory.django.Password("mat-khau-thu-nghiem")
-
-
-class CitizenFactory(UserFactory):
-    username = factory.Sequence(lambda n: f"0790900{n:05d}")
-    full_name = factory.Sequence(lambda n: f"Trần Thị Công Dân {n}")
-    kind = User.Kind.CITIZEN
 
 
 class AgencyFactory(factory.django.DjangoModelFactory):
@@ -44,7 +24,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Membership
 
-    user = factory.SubFactory(UserFactory)
+    user = factory.SubFactory(StaffFactory)
     agency = factory.SubFactory(AgencyFactory)
     role = Membership.Role.SPECIALIST
 
@@ -53,5 +33,13 @@ class CityRoleFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = CityRole
 
-    user = factory.SubFactory(UserFactory)
+    user = factory.SubFactory(StaffFactory)
     role = CityRole.Role.PLATFORM_ADMIN
+
+
+class PlatformAdminFactory(StaffFactory):
+    """A staff member holding the city-wide platform admin role (quản trị nền tảng)."""
+
+    username = factory.Sequence(lambda n: f"qtnentang{n}")
+    is_staff = True
+    city_role = factory.RelatedFactory(CityRoleFactory, factory_related_name="user", role=CityRole.Role.PLATFORM_ADMIN)

@@ -2,25 +2,13 @@ import pytest
 
 from congso.accounts.services import api_token_create
 from congso.agencies.models import Agency, Membership
-from congso.agencies.tests.cast import CAN_MANAGE_A, CAN_VIEW_A, EVERYONE
+from congso.agencies.tests.cast import CAN_MANAGE_A, CAN_VIEW_A, EVERYONE, memberships
 from congso.agencies.tests.factories import AgencyFactory
 from congso.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
 BASE = "/api/v1/agencies"
-
-
-def _memberships():
-    return sorted(Membership.objects.values_list("user__username", "agency__code", "role"))
-
-
-def _login(client, login_staff, cast, name):
-    user = cast.by_name(name)
-    if name == "citizen":
-        client.force_login(user)
-    elif user is not None:
-        login_staff(client, user)
 
 
 def _expected_status(name, allowed):
@@ -121,8 +109,8 @@ def test_agency_detail_and_404(client, cast):
 
 
 @pytest.mark.parametrize("name", EVERYONE)
-def test_list_memberships_matrix(client, login_staff, cast, name):
-    _login(client, login_staff, cast, name)
+def test_list_memberships_matrix(client, name, login_as):
+    login_as(name)
     response = client.get(f"{BASE}/H29.01/memberships")
     expected = _expected_status(name, CAN_VIEW_A)
     if expected is None:
@@ -140,9 +128,9 @@ def test_list_memberships_matrix(client, login_staff, cast, name):
 
 
 @pytest.mark.parametrize("name", EVERYONE)
-def test_add_membership_matrix(client, login_staff, cast, name):
-    _login(client, login_staff, cast, name)
-    before = _memberships()
+def test_add_membership_matrix(client, name, login_as):
+    login_as(name)
+    before = memberships()
     response = client.post(
         f"{BASE}/H29.01/memberships", {"username": "newcomer", "role": "leader"}, content_type="application/json"
     )
@@ -154,17 +142,17 @@ def test_add_membership_matrix(client, login_staff, cast, name):
             "leader",
             "Lê Văn Mới",
         )
-        assert _memberships() == sorted([*before, ("newcomer", "H29.01", "leader")])
+        assert memberships() == sorted([*before, ("newcomer", "H29.01", "leader")])
     else:
         assert response.status_code == expected
-        assert _memberships() == before
+        assert memberships() == before
 
 
 @pytest.mark.parametrize("name", EVERYONE)
-def test_delete_membership_matrix(client, login_staff, cast, name):
-    _login(client, login_staff, cast, name)
+def test_delete_membership_matrix(client, cast, name, login_as):
+    login_as(name)
     membership = Membership.objects.get(user=cast.specialist_a)
-    before = _memberships()
+    before = memberships()
     response = client.delete(f"{BASE}/H29.01/memberships/{membership.pk}")
     expected = _expected_status(name, CAN_MANAGE_A)
     if expected is None:
@@ -173,12 +161,12 @@ def test_delete_membership_matrix(client, login_staff, cast, name):
         assert AuditEntry.objects.filter(action="agencies.membership_revoke").count() == 1
     else:
         assert response.status_code == expected
-        assert _memberships() == before
+        assert memberships() == before
 
 
 def test_agency_admin_cannot_grant_or_revoke_agency_admin_role(client, login_staff, cast):
     login_staff(client, cast.admin_a)
-    before = _memberships()
+    before = memberships()
 
     response = client.post(
         f"{BASE}/H29.01/memberships",
@@ -190,7 +178,7 @@ def test_agency_admin_cannot_grant_or_revoke_agency_admin_role(client, login_sta
 
     admin_membership = Membership.objects.get(user=cast.admin_a)
     assert client.delete(f"{BASE}/H29.01/memberships/{admin_membership.pk}").status_code == 403
-    assert _memberships() == before
+    assert memberships() == before
 
 
 @pytest.mark.parametrize(
@@ -205,12 +193,12 @@ def test_agency_admin_cannot_grant_or_revoke_agency_admin_role(client, login_sta
 )
 def test_add_membership_bad_input(client, login_staff, cast, payload, code, field):
     login_staff(client, cast.admin_a)
-    before = _memberships()
+    before = memberships()
     response = client.post(f"{BASE}/H29.01/memberships", payload, content_type="application/json")
     assert response.status_code == 422
     assert response.json()["error"]["code"] == code
     assert field in response.json()["error"]["fields"]
-    assert _memberships() == before
+    assert memberships() == before
 
 
 def test_add_membership_for_a_citizen_is_unknown_user(client, login_staff, cast):
@@ -241,13 +229,13 @@ def test_add_membership_is_idempotent(client, login_staff, cast):
 def test_unknown_agency_or_membership_is_404(client, login_staff, cast):
     login_staff(client, cast.admin_a)
     other = Membership.objects.get(user=cast.admin_b)
-    before = _memberships()
+    before = memberships()
     assert client.get(f"{BASE}/KHONG-CO/memberships").status_code == 404
     assert client.delete(f"{BASE}/H29.01/memberships/{other.pk}").status_code == 404
     assert client.delete(f"{BASE}/H29.01/memberships/999999").status_code == 404
     assert client.delete(f"{BASE}/H29.01/memberships/{2**70}").status_code == 422
     assert client.delete(f"{BASE}/H29.01/memberships/abc").status_code == 422
-    assert _memberships() == before
+    assert memberships() == before
 
 
 def test_bearer_token_works_and_staff_session_without_otp_does_not(client, cast):
@@ -264,10 +252,10 @@ def test_session_writes_need_csrf(cast, login_staff):
 
     csrf_client = Client(enforce_csrf_checks=True)
     login_staff(csrf_client, cast.admin_a)
-    before = _memberships()
+    before = memberships()
     response = csrf_client.post(
         f"{BASE}/H29.01/memberships", {"username": "newcomer", "role": "leader"}, content_type="application/json"
     )
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "csrf_failed"
-    assert _memberships() == before
+    assert memberships() == before

@@ -2,6 +2,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 
+from congso.accounts.tests.factories import CitizenFactory
 from congso.agencies.models import Agency, CityRole, Membership
 from congso.agencies.permissions import (
     agencies_for,
@@ -14,7 +15,7 @@ from congso.agencies.permissions import (
     is_platform_admin,
 )
 from congso.agencies.tests.cast import CAN_MANAGE_A, CAN_VIEW_A, EVERYONE
-from congso.agencies.tests.factories import AgencyFactory, CitizenFactory, CityRoleFactory, MembershipFactory
+from congso.agencies.tests.factories import AgencyFactory, CityRoleFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
 

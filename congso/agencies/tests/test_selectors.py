@@ -2,6 +2,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 
+from congso.accounts.tests.factories import StaffFactory
 from congso.agencies.models import Agency, Membership
 from congso.agencies.selectors import (
     agencies_manageable,
@@ -12,7 +13,7 @@ from congso.agencies.selectors import (
     staff_user_get,
 )
 from congso.agencies.tests.cast import CAN_VIEW_A, EVERYONE
-from congso.agencies.tests.factories import AgencyFactory, UserFactory
+from congso.agencies.tests.factories import AgencyFactory
 from congso.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -88,7 +89,7 @@ def test_agency_members_matrix(cast, name):
 
 
 def test_agency_get_and_staff_user_get(cast):
-    UserFactory(username="nghi_viec", is_active=False)
+    StaffFactory(username="nghi_viec", is_active=False)
     assert agency_get(code="H29.01") == cast.agency_a
     assert agency_get(code="nope") is None
     assert staff_user_get(username=" newcomer ") == cast.newcomer

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from congso.accounts.tests.factories import CitizenFactory, StaffFactory
 from congso.agencies.models import Agency, CityRole, Membership
 from congso.agencies.permissions import can_manage_agency
 from congso.agencies.services import (
@@ -14,7 +15,7 @@ from congso.agencies.services import (
     membership_revoke,
 )
 from congso.agencies.tests.cast import CAN_MANAGE_A, EVERYONE
-from congso.agencies.tests.factories import AgencyFactory, CitizenFactory, CityRoleFactory, UserFactory
+from congso.agencies.tests.factories import AgencyFactory, CityRoleFactory
 from congso.core.models import AuditEntry
 from congso.geo.models import AdministrativeUnit
 
@@ -218,7 +219,7 @@ def test_membership_grant_clears_the_cached_roles_of_the_user(cast):
 
 @pytest.mark.parametrize("target", ["citizen", "inactive_staff"])
 def test_membership_grant_refuses_non_staff_accounts(cast, target):
-    user = cast.citizen if target == "citizen" else UserFactory(is_active=False)
+    user = cast.citizen if target == "citizen" else StaffFactory(is_active=False)
     before = _snapshot()
     with pytest.raises(ValidationError) as error:
         membership_grant(actor=cast.admin_a, user=user, agency=cast.agency_a, role="specialist")

@@ -1,26 +1,15 @@
 import pytest
 from django.urls import reverse
 
+from congso.accounts.tests.factories import StaffFactory
 from congso.agencies.models import Membership
-from congso.agencies.tests.cast import CAN_MANAGE_A
-from congso.agencies.tests.factories import AgencyFactory, MembershipFactory, UserFactory
+from congso.agencies.tests.cast import CAN_MANAGE_A, memberships
+from congso.agencies.tests.factories import AgencyFactory, MembershipFactory
 from congso.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
 STAFF = ["desk_officer_a", "specialist_a", "leader_a", "admin_a", "admin_b", "platform_admin"]
-
-
-def _memberships():
-    return sorted(Membership.objects.values_list("user__username", "agency__code", "role"))
-
-
-def _login(client, login_staff, cast, name):
-    user = cast.by_name(name)
-    if name == "citizen":
-        client.force_login(user)
-    elif user is not None:
-        login_staff(client, user)
 
 
 # --- access --------------------------------------------------------------------------------
@@ -66,8 +55,8 @@ def test_staff_without_second_factor_is_sent_to_otp(client, cast):
         ("platform_admin", ["H29", "H29.01", "H29.02"]),
     ],
 )
-def test_list_shows_the_agencies_the_user_manages(client, login_staff, cast, name, codes):
-    _login(client, login_staff, cast, name)
+def test_list_shows_the_agencies_the_user_manages(client, name, codes, login_as):
+    login_as(name)
     response = client.get(reverse("agencies:list"))
     assert response.status_code == 200
     assert [agency.code for agency in response.context["agencies"]] == codes
@@ -120,8 +109,8 @@ def test_list_is_paginated_with_bounded_queries(client, login_staff, cast, djang
 
 
 @pytest.mark.parametrize("name", STAFF)
-def test_detail_only_for_managers_others_get_404(client, login_staff, cast, name):
-    _login(client, login_staff, cast, name)
+def test_detail_only_for_managers_others_get_404(client, name, login_as):
+    login_as(name)
     response = client.get(reverse("agencies:detail", kwargs={"code": "H29.01"}))
     if name in CAN_MANAGE_A:
         assert response.status_code == 200
@@ -162,9 +151,9 @@ def test_detail_hides_revoke_for_agency_admin_role_from_agency_admin(client, log
 
 
 @pytest.mark.parametrize("name", STAFF)
-def test_membership_add_matrix(client, login_staff, cast, name):
-    _login(client, login_staff, cast, name)
-    before = _memberships()
+def test_membership_add_matrix(client, name, login_as):
+    login_as(name)
+    before = memberships()
     url = reverse("agencies:membership_add", kwargs={"code": "H29.01"})
 
     response = client.post(url, {"username": "newcomer", "role": "specialist"})
@@ -172,10 +161,10 @@ def test_membership_add_matrix(client, login_staff, cast, name):
     if name in CAN_MANAGE_A:
         assert response.status_code == 302
         assert response.url == reverse("agencies:detail", kwargs={"code": "H29.01"})
-        assert _memberships() == sorted([*before, ("newcomer", "H29.01", "specialist")])
+        assert memberships() == sorted([*before, ("newcomer", "H29.01", "specialist")])
     else:
         assert response.status_code == 404
-        assert _memberships() == before
+        assert memberships() == before
 
 
 def test_membership_add_form_offers_agency_admin_only_to_platform_admin(client, login_staff, cast):
@@ -189,16 +178,16 @@ def test_membership_add_form_offers_agency_admin_only_to_platform_admin(client, 
         "leader",
     ]
 
-    before = _memberships()
+    before = memberships()
     response = client.post(url, {"username": "newcomer", "role": "agency_admin"})
     assert response.status_code == 200
     assert response.context["form"].errors["role"]
-    assert _memberships() == before
+    assert memberships() == before
 
     login_staff(client, cast.platform_admin)
     response = client.post(url, {"username": "newcomer", "role": "agency_admin"})
     assert response.status_code == 302
-    assert ("newcomer", "H29.01", "agency_admin") in _memberships()
+    assert ("newcomer", "H29.01", "agency_admin") in memberships()
 
 
 @pytest.mark.parametrize(
@@ -213,17 +202,17 @@ def test_membership_add_form_offers_agency_admin_only_to_platform_admin(client, 
 )
 def test_membership_add_shows_errors_for_bad_input(client, login_staff, cast, data, field):
     login_staff(client, cast.admin_a)
-    before = _memberships()
+    before = memberships()
     response = client.post(reverse("agencies:membership_add", kwargs={"code": "H29.01"}), data)
     assert response.status_code == 200
     assert field in response.context["form"].errors
     assert 'class="error-summary"' in response.content.decode()
-    assert _memberships() == before
+    assert memberships() == before
 
 
 def test_membership_add_refuses_citizen_accounts(client, login_staff, cast):
     login_staff(client, cast.admin_a)
-    before = _memberships()
+    before = memberships()
     response = client.post(
         reverse("agencies:membership_add", kwargs={"code": "H29.01"}),
         {"username": cast.citizen.username, "role": "leader"},
@@ -232,18 +221,18 @@ def test_membership_add_refuses_citizen_accounts(client, login_staff, cast):
     assert response.context["form"].errors["username"] == [
         "Không tìm thấy tài khoản cán bộ đang hoạt động với tên đăng nhập này."
     ]
-    assert _memberships() == before
+    assert memberships() == before
 
 
 # --- remove -----------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("name", STAFF)
-def test_membership_remove_matrix(client, login_staff, cast, name):
-    _login(client, login_staff, cast, name)
+def test_membership_remove_matrix(client, cast, name, login_as):
+    login_as(name)
     membership = Membership.objects.get(user=cast.leader_a)
     url = reverse("agencies:membership_remove", kwargs={"code": "H29.01", "pk": membership.pk})
-    before = _memberships()
+    before = memberships()
 
     confirm = client.get(url)
     response = client.post(url)
@@ -255,27 +244,27 @@ def test_membership_remove_matrix(client, login_staff, cast, name):
         assert Membership.objects.filter(pk=membership.pk).exists() is False
     else:
         assert (confirm.status_code, response.status_code) == (404, 404)
-        assert _memberships() == before
+        assert memberships() == before
 
 
 def test_membership_remove_of_agency_admin_role_refused_to_agency_admin(client, login_staff, cast):
     login_staff(client, cast.admin_a)
     membership = Membership.objects.get(user=cast.admin_a)
-    before = _memberships()
+    before = memberships()
     response = client.post(reverse("agencies:membership_remove", kwargs={"code": "H29.01", "pk": membership.pk}))
     assert response.status_code == 403
-    assert _memberships() == before
+    assert memberships() == before
 
 
 def test_membership_remove_of_another_agency_membership_is_404(client, login_staff, cast):
     # A membership of B addressed through A's URL
     login_staff(client, cast.admin_a)
-    other = MembershipFactory(user=UserFactory(), agency=cast.agency_b, role="leader")
-    before = _memberships()
+    other = MembershipFactory(user=StaffFactory(), agency=cast.agency_b, role="leader")
+    before = memberships()
     for pk in (other.pk, 999999, 2**70):
         response = client.post(f"/backoffice/agencies/H29.01/members/{pk}/remove/")
         assert response.status_code == 404
-    assert _memberships() == before
+    assert memberships() == before
 
 
 def test_detail_queries_do_not_grow_with_members(client, login_staff, cast, django_assert_max_num_queries):

@@ -8,11 +8,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.test import RequestFactory
 
+from congso.accounts.tests.factories import StaffFactory
+from congso.agencies.tests.factories import PlatformAdminFactory
 from congso.core import calendar
 from congso.core.middleware import RequestContextMiddleware
 from congso.core.models import AuditEntry, CalendarOverride
 from congso.core.services import audit_record, calendar_override_delete, calendar_override_set
-from congso.core.tests.factories import CalendarOverrideFactory, PlatformAdminFactory, StaffFactory
+from congso.core.tests.factories import CalendarOverrideFactory
 
 pytestmark = pytest.mark.django_db
 

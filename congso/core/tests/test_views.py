@@ -5,9 +5,10 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from congso.accounts.tests.factories import StaffFactory, SuperuserFactory
 from congso.core.models import AuditEntry, CalendarOverride
 from congso.core.services import audit_record
-from congso.core.tests.factories import CalendarOverrideFactory, StaffFactory, SuperuserFactory
+from congso.core.tests.factories import CalendarOverrideFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -135,7 +136,7 @@ def test_calendar_override_admin_deletes_through_the_service(admin_client):
 
 
 def test_calendar_override_admin_is_closed_to_staff_without_the_role(client, login_staff):
-    login_staff(client, StaffFactory())
+    login_staff(client, StaffFactory(is_staff=True))
 
     response = client.get(reverse(OVERRIDE_LIST))
 

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from congso.core.tests.factories import SuperuserFactory
+from congso.accounts.tests.factories import SuperuserFactory
 from congso.geo.models import AdministrativeUnit
 
 pytestmark = pytest.mark.django_db

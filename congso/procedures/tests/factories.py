@@ -7,29 +7,13 @@ import factory
 from factory.django import DjangoModelFactory
 
 from congso.accounts.models import User
+from congso.accounts.tests.factories import CitizenFactory as CitizenFactory
+from congso.accounts.tests.factories import StaffFactory as StaffFactory
 from congso.agencies.models import Agency, CityRole, Membership
 from congso.agencies.tests.factories import AgencyFactory as AgencyFactory
+from congso.agencies.tests.factories import CityRoleFactory, MembershipFactory
 from congso.procedures.models import Field, Procedure, ProcessingStep, RequiredDocument
 from congso.procedures.services import procedure_search_text, procedure_sort_key
-
-PASSWORD = "mat-khau-thu-nghiem-2026"
-
-
-class UserFactory(DjangoModelFactory):
-    class Meta:
-        model = User
-        django_get_or_create = ["username"]
-
-    username = factory.Sequence(lambda n: f"0790900{n:05d}")
-    kind = User.Kind.CITIZEN
-    full_name = factory.Sequence(lambda n: f"Nguyễn Văn {n}")
-    email = factory.LazyAttribute(lambda user: f"{user.username}@example.vn")
-    password = factory.django.Password(PASSWORD)
-
-
-class StaffFactory(UserFactory):
-    username = factory.Sequence(lambda n: f"canbo{n}")
-    kind = User.Kind.STAFF
 
 
 class FieldFactory(DjangoModelFactory):
@@ -94,11 +78,11 @@ class ProcessingStepFactory(DjangoModelFactory):
 
 
 def make_agency_admin(user: User, agency: Agency) -> Membership:
-    return Membership.objects.create(user=user, agency=agency, role=Membership.Role.AGENCY_ADMIN)
+    return MembershipFactory(user=user, agency=agency, role=Membership.Role.AGENCY_ADMIN)
 
 
 def make_platform_admin(user: User) -> CityRole:
-    return CityRole.objects.create(user=user, role=CityRole.Role.PLATFORM_ADMIN)
+    return CityRoleFactory(user=user, role=CityRole.Role.PLATFORM_ADMIN)
 
 
 def catalog_record(**overrides: Any) -> dict[str, Any]:

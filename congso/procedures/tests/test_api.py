@@ -8,18 +8,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from congso.accounts.services import api_token_create
-from congso.agencies.models import Agency
 from congso.core.models import AuditEntry
 from congso.procedures.models import Procedure
 from congso.procedures.tests.factories import (
-    AgencyFactory,
     FieldFactory,
     ProcedureFactory,
     ProcessingStepFactory,
     RequiredDocumentFactory,
-    StaffFactory,
-    catalog_record,
-    make_agency_admin,
 )
 
 pytestmark = pytest.mark.django_db
@@ -28,18 +23,8 @@ BASE = "/api/v1/procedures/"
 
 
 @pytest.fixture
-def birth():
-    ward = AgencyFactory(code="H29.P001", name="UBND phường Bến Thành", kind=Agency.Kind.COMMUNE)
-    procedure = ProcedureFactory(
-        code="1.001193",
-        name="Đăng ký khai sinh",
-        field=FieldFactory(code="ho-tich", name="Hộ tịch"),
-        agencies=[ward],
-        deadline_days=Decimal("0.5"),
-        fee=Decimal(8000),
-        fee_online=Decimal(0),
-        form_schema=catalog_record()["form_schema"],
-    )
+def birth(birth_procedure):
+    procedure = birth_procedure
     RequiredDocumentFactory(procedure=procedure, name="Tờ khai", accepted_types=["pdf", "png"], order=1)
     ProcessingStepFactory(procedure=procedure, order=1, name="Xử lý", role="specialist", share_percent=100)
     return procedure
@@ -180,15 +165,11 @@ class TestValidateForm:
 
 class TestPatch:
     @pytest.fixture
-    def setting(self):
-        agency_a = AgencyFactory(code="H29.A", name="Sở A")
-        agency_b = AgencyFactory(code="H29.B", name="Sở B")
-        admin_a = StaffFactory()
-        make_agency_admin(admin_a, agency_a)
-        ProcedureFactory(code="3.A", agencies=[agency_a], fee=Decimal(100))
-        ProcedureFactory(code="3.B", agencies=[agency_b], fee=Decimal(100))
-        ProcedureFactory(code="3.C", agencies=[agency_b], is_published=False)
-        return admin_a
+    def setting(self, two_agencies):
+        ProcedureFactory(code="3.A", agencies=[two_agencies.agency_a], fee=Decimal(100))
+        ProcedureFactory(code="3.B", agencies=[two_agencies.agency_b], fee=Decimal(100))
+        ProcedureFactory(code="3.C", agencies=[two_agencies.agency_b], is_published=False)
+        return two_agencies.admin_a
 
     def patch(self, client, code, body, **headers):
         return client.patch(f"{BASE}{code}", data=json.dumps(body), content_type="application/json", headers=headers)

@@ -3,7 +3,6 @@
 import pytest
 from django.http import Http404
 
-from congso.agencies.models import Agency
 from congso.agencies.services import agency_upsert
 from congso.procedures.selectors import (
     field_list,
@@ -27,8 +26,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def catalog():
-    ward = AgencyFactory(code="H29.P001", name="UBND phường Bến Thành", kind=Agency.Kind.COMMUNE)
+def catalog(ward):
     department = AgencyFactory(code="H29.S05", name="Sở Xây dựng")
     civil = FieldFactory(code="ho-tich", name="Hộ tịch")
     building = FieldFactory(code="xay-dung", name="Xây dựng")

@@ -28,11 +28,6 @@ from congso.procedures.tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def ward():
-    return AgencyFactory(code="H29.P001", name="UBND phường Bến Thành", kind=Agency.Kind.COMMUNE)
-
-
 def _state() -> list[tuple]:
     return list(
         Procedure.objects.order_by("code").values_list(
@@ -179,15 +174,11 @@ class TestCatalogImport:
 
 class TestProcedureUpdate:
     @pytest.fixture
-    def setting(self):
-        agency_a = AgencyFactory(code="H29.A", name="Sở A")
-        agency_b = AgencyFactory(code="H29.B", name="Sở B")
-        admin_a = StaffFactory()
-        make_agency_admin(admin_a, agency_a)
+    def setting(self, two_agencies):
         return {
-            "admin_a": admin_a,
-            "procedure_a": ProcedureFactory(agencies=[agency_a], fee=Decimal(50000)),
-            "procedure_b": ProcedureFactory(agencies=[agency_b], fee=Decimal(50000)),
+            "admin_a": two_agencies.admin_a,
+            "procedure_a": ProcedureFactory(agencies=[two_agencies.agency_a], fee=Decimal(50000)),
+            "procedure_b": ProcedureFactory(agencies=[two_agencies.agency_b], fee=Decimal(50000)),
         }
 
     def test_agency_admin_edits_own_agency_procedure(self, setting):

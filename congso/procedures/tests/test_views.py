@@ -7,18 +7,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from congso.agencies.models import Agency
 from congso.core.models import AuditEntry
 from congso.procedures.models import Procedure
 from congso.procedures.tests.factories import (
     AgencyFactory,
+    CitizenFactory,
     FieldFactory,
     ProcedureFactory,
     RequiredDocumentFactory,
     StaffFactory,
-    UserFactory,
-    catalog_record,
-    make_agency_admin,
 )
 
 pytestmark = pytest.mark.django_db
@@ -27,19 +24,8 @@ SEARCH = reverse("procedures:search")
 
 
 @pytest.fixture
-def birth():
-    ward = AgencyFactory(code="H29.P001", name="UBND phường Bến Thành", kind=Agency.Kind.COMMUNE)
-    procedure = ProcedureFactory(
-        code="1.001193",
-        name="Đăng ký khai sinh",
-        field=FieldFactory(code="ho-tich", name="Hộ tịch"),
-        agencies=[ward],
-        deadline_days=Decimal("0.5"),
-        fee=Decimal(8000),
-        fee_online=Decimal(0),
-        form_schema=catalog_record()["form_schema"],
-        legal_basis="Luật Hộ tịch 2014",
-    )
+def birth(birth_procedure):
+    procedure = birth_procedure
     RequiredDocumentFactory(procedure=procedure, name="Tờ khai đăng ký khai sinh", accepted_types=["pdf"], order=1)
     RequiredDocumentFactory(
         procedure=procedure, name="Văn bản ủy quyền", is_mandatory=False, accepted_types=["pdf", "png"], order=2
@@ -196,7 +182,7 @@ class TestApplyPage:
         assert response["Location"].startswith(reverse("accounts:login"))
 
     def test_renders_form_and_documents(self, client, birth):
-        client.force_login(UserFactory())
+        client.force_login(CitizenFactory())
 
         response = client.get(self.url())
 
@@ -209,7 +195,7 @@ class TestApplyPage:
         assert "Kiểm tra thông tin" in html
 
     def test_errors_in_vietnamese(self, client, birth):
-        client.force_login(UserFactory())
+        client.force_login(CitizenFactory())
 
         response = client.post(self.url(), {"child_full_name": "", "mother_personal_id": "12", "copies": "11"})
 
@@ -230,12 +216,12 @@ class TestApplyPage:
         ],
     )
     def test_garbage_never_fails(self, client, birth, data):
-        client.force_login(UserFactory())
+        client.force_login(CitizenFactory())
 
         assert client.post(self.url(), data).status_code == 200
 
     def test_valid_form_shows_check_page(self, client, birth):
-        client.force_login(UserFactory())
+        client.force_login(CitizenFactory())
 
         response = client.post(self.url(), VALID)
 
@@ -250,7 +236,7 @@ class TestApplyPage:
         assert '<input type="hidden" name="child_birth_date" value="2026-03-01">' in html
 
     def test_edit_brings_values_back_without_errors(self, client, birth):
-        client.force_login(UserFactory())
+        client.force_login(CitizenFactory())
 
         response = client.post(self.url(), {**VALID, "_action": "edit"})
 
@@ -269,7 +255,7 @@ class TestApplyPage:
 
     def test_not_online(self, client):
         ProcedureFactory(code="2.2", online_level="none")
-        client.force_login(UserFactory())
+        client.force_login(CitizenFactory())
 
         response = client.get(self.url("2.2"))
 
@@ -279,14 +265,11 @@ class TestApplyPage:
 
 class TestBackOffice:
     @pytest.fixture
-    def setting(self, client, login_staff):
-        agency_a = AgencyFactory(code="H29.A", name="Sở A")
-        agency_b = AgencyFactory(code="H29.B", name="Sở B")
-        admin_a = StaffFactory()
-        make_agency_admin(admin_a, agency_a)
-        login_staff(client, admin_a)
+    def setting(self, client, login_staff, two_agencies):
+        login_staff(client, two_agencies.admin_a)
+        agency_a, agency_b = two_agencies.agency_a, two_agencies.agency_b
         return {
-            "admin_a": admin_a,
+            "admin_a": two_agencies.admin_a,
             "procedure_a": ProcedureFactory(code="3.A", name="Thủ tục A", agencies=[agency_a], fee=Decimal(100)),
             "procedure_b": ProcedureFactory(code="3.B", name="Thủ tục B", agencies=[agency_b], fee=Decimal(100)),
         }
@@ -333,7 +316,7 @@ class TestBackOffice:
         assert (procedure.online_level, procedure.fee) == ("full", 100)
 
     def test_citizen_is_refused(self, client, birth):
-        client.force_login(UserFactory())
+        client.force_login(CitizenFactory())
 
         assert client.get(reverse("procedures:manage_list")).status_code == 403
 

@@ -236,7 +236,9 @@ def test_backoffice_shows_the_staff_members_agencies_and_roles(client, login_sta
     ward = AgencyFactory(code="H29.26734", name="UBND Phường Bến Thành")
     MembershipFactory(user=staff, agency=ward, role=Membership.Role.DESK_OFFICER)
     MembershipFactory(user=staff, agency=ward, role=Membership.Role.LEADER)
-    MembershipFactory(user=staff, agency=AgencyFactory(code="H29.01", name="Sở Tư pháp"))
+    MembershipFactory(
+        user=staff, agency=AgencyFactory(code="H29.01", name="Sở Tư pháp"), role=Membership.Role.DESK_OFFICER
+    )
     CityRoleFactory(user=staff, role=CityRole.Role.INSPECTOR)
     MembershipFactory(agency=AgencyFactory(code="H29.99", name="Cơ quan của người khác"))
     login_staff(client, staff)
