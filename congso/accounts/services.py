@@ -329,6 +329,8 @@ def staff_create(*, username: str, full_name: str, email: str, password: str = "
         )
         error.code = "kind"
         raise error
+    elif not password and (user.full_name, user.email) == (full_name, email):
+        return user
     user.full_name = full_name
     user.email = email
     if password:
@@ -356,9 +358,10 @@ def staff_totp_device_ensure(*, user: User, key_hex: str | None = None) -> TOTPD
     created = device is None
     if created:
         device = TOTPDevice(user=user, name=TOTP_DEVICE_NAME, confirmed=True)
-    if key_hex is not None:
+    key_changes = key_hex is not None and device.key != key_hex.lower()
+    if key_changes:
         device.key = key_hex.lower()
-    if created or key_hex is not None:
+    if created or key_changes:
         device.full_clean()
         device.save()
         audit_record(actor=None, action="accounts.totp_device_ensure", obj=user)

@@ -237,6 +237,13 @@ class TestStaffCreate:
             "accounts.staff_update",
         ]
 
+    def test_repeating_the_same_account_writes_nothing(self):
+        services.staff_create(username="canbo.q1", full_name="Lê Văn Cường", email="cuong@tphcm.gov.vn", password="")
+
+        services.staff_create(username="canbo.q1", full_name="Lê Văn Cường", email="cuong@tphcm.gov.vn", password="")
+
+        assert list(AuditEntry.objects.values_list("action", flat=True)) == ["accounts.staff_create"]
+
     def test_new_staff_without_password_cannot_log_in(self):
         user = services.staff_create(username="canbo.moi", full_name="Cán Bộ Mới", email="", password="")
 
@@ -270,6 +277,13 @@ class TestTotpDevices:
         keyed.refresh_from_db()
         assert keyed.confirmed is True
         assert keyed.key == "ab" * 20
+
+    def test_ensuring_the_same_key_again_writes_nothing(self, staff):
+        services.staff_totp_device_ensure(user=staff, key_hex="ab" * 20)
+
+        services.staff_totp_device_ensure(user=staff, key_hex="AB" * 20)
+
+        assert AuditEntry.objects.filter(action="accounts.totp_device_ensure").count() == 1
 
     def test_confirm_with_a_valid_code(self, staff):
         device = services.staff_totp_device_start(user=staff)
