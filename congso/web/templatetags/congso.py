@@ -15,6 +15,7 @@ from typing import Any
 from django import template
 from django.core.paginator import Page
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from congso.accounts.selectors import is_staff_user
 from congso.web.navigation import backoffice_links
@@ -24,7 +25,7 @@ register = template.Library()
 
 @register.filter
 def vnd(value: Any) -> str:
-    """Format an amount of đồng: ``1500000`` → ``"1.500.000 đ"``.
+    """Format an amount of đồng: ``1500000`` → ``"1.500.000 đ"`` (in English ``"1,500,000 VND"``).
 
     Rounds to whole đồng (the currency has no minor unit). Empty values give
     ``""``; anything that is not a number is returned unchanged as text.
@@ -38,8 +39,10 @@ def vnd(value: Any) -> str:
     if not amount.is_finite():
         return str(value)
     sign = "-" if amount < 0 else ""
-    grouped = f"{abs(int(amount)):,}".replace(",", ".")
-    return f"{sign}{grouped}\u00a0đ"
+    grouped = f"{abs(int(amount)):,}"
+    if (get_language() or "").startswith("en"):
+        return f"{sign}{grouped}\u00a0VND"
+    return f"{sign}{grouped.replace(',', '.')}\u00a0đ"
 
 
 @register.filter

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.paginator import Paginator
 from django.template import Context, Template
+from django.utils import translation
 
 from congso.web.templatetags.congso import elided_pages, nfc, startswith, vn_date, vnd
 
@@ -29,6 +30,14 @@ NBSP = "\u00a0"
 )
 def test_vnd_formats_dong_with_dot_thousands(value, expected):
     assert vnd(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [(1500000, f"1,500,000{NBSP}VND"), (Decimal("-20000"), f"-20,000{NBSP}VND")]
+)
+def test_vnd_in_english_uses_comma_thousands_and_the_currency_code(value, expected):
+    with translation.override("en"):
+        assert vnd(value) == expected
 
 
 @pytest.mark.parametrize(
