@@ -1,6 +1,8 @@
 """Administration of accounts and API keys on the platform admin site."""
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -48,12 +50,42 @@ class UserAdmin(DjangoUserAdmin):
     def display_name(self, obj: User) -> str:
         return obj.display_name
 
-    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
-        query = request.GET.get("q", "").strip()
+    def save_model(self, request: HttpRequest, obj: User, form: forms.ModelForm, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # Names of the changed fields only: never a password.
+        audit_record(
+            actor=request.user,
+            action="accounts.user_update" if change else "accounts.user_create",
+            obj=obj,
+            data={"fields": sorted(form.changed_data)},
+        )
+
+    def delete_model(self, request: HttpRequest, obj: User) -> None:
+        audit_record(actor=request.user, action="accounts.user_delete", obj=obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset:
+            audit_record(actor=request.user, action="accounts.user_delete", obj=user)
+        super().delete_queryset(request, queryset)
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            changed = self.get_object(request, unquote(id))
+            if changed is not None:
+                audit_record(actor=request.user, action="accounts.user_password_set", obj=changed)
+        return response
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[User], search_term: str
+    ) -> tuple[QuerySet[User], bool]:
+        query = search_term.strip()
         if query:
-            # Searching people by identity number or name is a staff read of personal data.
+            # Searching people by identity number or name is a staff read of personal data,
+            # from the list page or from an autocomplete box alike.
             audit_record(actor=request.user, action="accounts.user_search", data={"query": query[:100]})
-        return super().changelist_view(request, extra_context)
+        return super().get_search_results(request, queryset, search_term)
 
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
@@ -79,6 +111,17 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def delete_model(self, request: HttpRequest, obj: ApiToken) -> None:
+        audit_record(actor=request.user, action="accounts.api_token_delete", obj=obj, data={"prefix": obj.prefix})
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+        for token in queryset:
+            audit_record(
+                actor=request.user, action="accounts.api_token_delete", obj=token, data={"prefix": token.prefix}
+            )
+        super().delete_queryset(request, queryset)
 
     @admin.action(description=_("Thu hồi các khóa đã chọn"))
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:

@@ -93,7 +93,7 @@ class ProfileUpdateIn(Schema):
 
 
 class TokenCreateIn(Schema):
-    username: str = Field(max_length=_TEXT, description="Số định danh cá nhân, mã số thuế hoặc tên đăng nhập")
+    username: str = Field(max_length=150, description="Số định danh cá nhân, mã số thuế hoặc tên đăng nhập")
     password: str = Field(max_length=_PASSWORD)
     otp: str | None = Field(None, max_length=10, description="Mã TOTP 6 chữ số; bắt buộc với cán bộ")
     name: str = Field("Ứng dụng di động", max_length=100, description="Tên gợi nhớ của khóa")
@@ -193,6 +193,9 @@ def _login_failed(request: HttpRequest, username: str) -> None:
 )
 def token_create(request: HttpRequest, payload: TokenCreateIn):
     username = normalize_login(payload.username)
+    if "\x00" in username:
+        # No account has such a name, and the login-failure log (PostgreSQL) could not store it.
+        raise ApiError(401, "invalid_credentials", gettext("Thông tin đăng nhập hoặc mật khẩu không đúng."))
     user = authenticate(request, username=username, password=payload.password)
     if getattr(request, "axes_locked_out", False):
         raise _locked(request)
@@ -244,7 +247,9 @@ def me_update(request: HttpRequest, payload: ProfileUpdateIn):
         code = fields.pop("ward_code")
         ward = None
         if code:
-            ward = AdministrativeUnit.objects.filter(
+            # A code with a NUL character names no ward (and PostgreSQL would refuse the query).
+            units = AdministrativeUnit.objects.none() if "\x00" in code else AdministrativeUnit.objects
+            ward = units.filter(
                 code=code.strip(), level=AdministrativeUnit.Level.COMMUNE, valid_to__isnull=True
             ).first()
             if ward is None:

@@ -28,6 +28,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from congso.accounts import services
+from congso.accounts.decorators import account_required
 from congso.accounts.forms import (
     BusinessRegistrationForm,
     CitizenRegistrationForm,
@@ -144,14 +145,14 @@ def register_business_view(request: HttpRequest) -> HttpResponse:
     return _register(request, BusinessRegistrationForm, services.business_register, "accounts/register_business.html")
 
 
-@login_required
+@account_required
 @require_http_methods(["GET"])
 def profile_view(request: HttpRequest) -> HttpResponse:
     page_obj = Paginator(api_tokens_for(user=request.user), TOKENS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "accounts/profile.html", {"profile": request.user, "page_obj": page_obj})
 
 
-@login_required
+@account_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def profile_edit_view(request: HttpRequest) -> HttpResponse:
@@ -171,7 +172,7 @@ def profile_edit_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/profile_edit.html", {"form": form})
 
 
-@login_required
+@account_required
 @sensitive_post_parameters("old_password", "new_password", "new_password_confirm")
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -194,7 +195,7 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/password_change.html", {"form": form})
 
 
-@login_required
+@account_required
 @require_POST
 def token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
     token = api_token_get_for(user=request.user, pk=pk)

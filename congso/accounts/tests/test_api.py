@@ -11,6 +11,7 @@ from congso.accounts.models import ApiToken, User
 from congso.accounts.tests.conftest import totp_code
 from congso.accounts.tests.factories import PASSWORD, CitizenFactory
 from congso.geo.models import AdministrativeUnit
+from congso.geo.tests.factories import CommuneFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -315,3 +316,69 @@ def test_bearer_scheme_is_in_the_openapi_schema(client):
     assert schemes["ApiTokenAuth"]["type"] == "http"
     assert schemes["ApiTokenAuth"]["scheme"] == "bearer"
     assert "Authorization: Bearer" in schemes["ApiTokenAuth"]["description"]
+
+
+class TestNulCharacters:
+    """PostgreSQL stores no NUL character: one in a name, an address or a login is refused, never a 500."""
+
+    def test_registration_with_a_nul_in_the_name_is_refused(self, client):
+        response = _post(client, "/register", {**CITIZEN, "full_name": "Nguyễn\x00Văn An"})
+
+        assert response.status_code == 422
+        assert response.json()["error"]["code"] == "null_characters_not_allowed"
+        assert list(response.json()["error"]["fields"]) == ["full_name"]
+        assert not User.objects.exists()
+
+    def test_business_registration_with_a_nul_in_the_business_name_is_refused(self, client):
+        response = _post(client, "/register-business", {**BUSINESS, "business_name": "Công ty\x00"})
+
+        assert response.status_code == 422
+        assert list(response.json()["error"]["fields"]) == ["business_name"]
+        assert not User.objects.exists()
+
+    def test_profile_address_with_a_nul_is_refused(self, client):
+        citizen = CitizenFactory(address="1 Lê Lợi")
+        _token, key = services.api_token_create(user=citizen, name="Điện thoại")
+
+        response = client.patch(
+            f"{BASE}/me", {"address": "2 Lê\x00Lợi"}, content_type="application/json", headers=_bearer(key)
+        )
+
+        assert response.status_code == 422
+        assert list(response.json()["error"]["fields"]) == ["address"]
+        citizen.refresh_from_db()
+        assert citizen.address == "1 Lê Lợi"
+
+    def test_token_for_a_login_with_a_nul_is_refused(self, client):
+        response = _post(client, "/tokens", {"username": "canbo\x00", "password": PASSWORD})
+
+        assert response.status_code == 401
+        assert response.json()["error"]["code"] == "invalid_credentials"
+        assert not ApiToken.objects.exists()
+
+    def test_token_for_a_login_longer_than_any_username_is_refused(self, client):
+        response = _post(client, "/tokens", {"username": "a" * 151, "password": PASSWORD})
+
+        assert response.status_code == 422
+        assert list(response.json()["error"]["fields"]) == ["username"]
+
+    def test_token_with_a_nul_in_its_name_is_refused(self, client, citizen):
+        response = _post(client, "/tokens", {"username": citizen.username, "password": PASSWORD, "name": "A\x00"})
+
+        assert response.status_code == 422
+        assert not ApiToken.objects.exists()
+
+
+def test_profile_ward_code_with_a_nul_is_refused_and_the_ward_kept(client):
+    ward = CommuneFactory()
+    citizen = CitizenFactory(ward=ward)
+    _token, key = services.api_token_create(user=citizen, name="Điện thoại")
+
+    response = client.patch(
+        f"{BASE}/me", {"ward_code": f"{ward.code}\x00"}, content_type="application/json", headers=_bearer(key)
+    )
+
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "invalid_ward"
+    citizen.refresh_from_db()
+    assert citizen.ward == ward

@@ -471,3 +471,47 @@ class TestStaffRequired:
     def test_inactive_staff_is_forbidden(self):
         with pytest.raises(PermissionDenied):
             self._call(StaffFactory(is_active=False), verified=True)
+
+
+class TestOwnAccountPagesNeedTheSecondFactorForStaff:
+    """A staff password alone (second factor not passed) reaches none of the account pages."""
+
+    @pytest.mark.parametrize("name", ["accounts:profile", "accounts:profile_edit", "accounts:password_change"])
+    def test_pages_send_unverified_staff_to_the_second_factor(self, client, staff, name):
+        services.staff_totp_device_ensure(user=staff)
+        client.force_login(staff)
+
+        response = client.get(reverse(name))
+
+        assert response.status_code == 302
+        assert response.url == f"{reverse('accounts:otp_verify')}?next={reverse(name).replace('/', '%2F')}"
+
+    def test_unverified_staff_cannot_change_the_password(self, client, staff):
+        client.force_login(staff)
+        new_password = "Mat-khau-moi-2026!"
+
+        response = client.post(
+            reverse("accounts:password_change"),
+            {"old_password": PASSWORD, "new_password": new_password, "new_password_confirm": new_password},
+        )
+
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("accounts:otp_setup"))
+        staff.refresh_from_db()
+        assert staff.check_password(PASSWORD)
+
+    def test_unverified_staff_cannot_revoke_a_key(self, client, staff):
+        token, _key = services.api_token_create(user=staff, name="Máy trạm")
+        client.force_login(staff)
+
+        response = client.post(reverse("accounts:token_revoke", args=[token.pk]))
+
+        assert response.url.startswith(reverse("accounts:otp_setup"))
+        assert ApiToken.objects.get(pk=token.pk).revoked_at is None
+
+    def test_verified_staff_and_citizens_see_their_profile(self, client, login_staff, staff, citizen):
+        login_staff(client, staff)
+        assert client.get(reverse("accounts:profile")).status_code == 200
+
+        client.force_login(citizen)
+        assert client.get(reverse("accounts:profile")).status_code == 200

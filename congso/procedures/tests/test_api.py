@@ -230,3 +230,43 @@ class TestPatch:
         assert response.status_code == 422
         assert field in response.json()["error"]["fields"]
         assert Procedure.objects.get(code="3.A").fee == 100
+
+
+class TestNulCharacters:
+    """PostgreSQL stores no NUL character: a code, filter or text holding one is a 404 or a 422, never a 500."""
+
+    def test_code_with_a_nul_is_not_found(self, client, birth):
+        assert client.get(f"{BASE}1.001193%00").status_code == 404
+        assert (
+            client.post(f"{BASE}1.0%00/validate-form", {"data": {}}, content_type="application/json").status_code == 404
+        )
+
+    def test_filters_with_a_nul_find_nothing(self, client, birth):
+        for params in ({"agency": "H29.P001\x00"}, {"field": "ho-tich\x00"}):
+            response = client.get(BASE, params)
+
+            assert response.status_code == 200
+            assert response.json()["count"] == 0
+
+    @pytest.mark.parametrize(
+        ("body", "field"),
+        [
+            ({"name": "Đăng ký\x00"}, "name"),
+            ({"fee_note": "\x00"}, "fee_note"),
+            ({"form_schema": [{"name": "x", "label": "X\x00", "type": "text"}]}, "form_schema"),
+            (
+                {"form_schema": [{"name": "x", "label": "X", "type": "select", "choices": [["a", "\x00"]]}]},
+                "form_schema",
+            ),
+        ],
+    )
+    def test_texts_with_a_nul_are_refused(self, client, login_staff, two_agencies, body, field):
+        ProcedureFactory(code="3.A", name="Thủ tục A", agencies=[two_agencies.agency_a])
+        login_staff(client, two_agencies.admin_a)
+
+        response = client.patch(f"{BASE}3.A", data=json.dumps(body), content_type="application/json")
+
+        assert response.status_code == 422
+        assert list(response.json()["error"]["fields"]) == [field]
+        assert Procedure.objects.get(code="3.A").name == "Thủ tục A"
+        assert not AuditEntry.objects.filter(action="procedures.update").exists()

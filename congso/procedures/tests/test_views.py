@@ -325,3 +325,20 @@ class TestBackOffice:
 
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("accounts:login"))
+
+
+class TestNulInTheCode:
+    """A code holding a NUL character names no procedure (PostgreSQL would refuse the query): 404."""
+
+    def test_public_pages(self, client, birth):
+        client.force_login(CitizenFactory())
+
+        assert client.get("/procedures/1.001193%00/").status_code == 404
+        assert client.get("/procedures/1.001193%00/apply/").status_code == 404
+
+    def test_back_office_editor(self, client, login_staff, two_agencies):
+        ProcedureFactory(code="3.A", agencies=[two_agencies.agency_a])
+        login_staff(client, two_agencies.admin_a)
+
+        assert client.get("/procedures/manage/3.A%00/").status_code == 404
+        assert client.post("/procedures/manage/3.A%00/", {"fee": "1"}).status_code == 404
