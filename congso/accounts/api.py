@@ -193,9 +193,6 @@ def _login_failed(request: HttpRequest, username: str) -> None:
 )
 def token_create(request: HttpRequest, payload: TokenCreateIn):
     username = normalize_login(payload.username)
-    if "\x00" in username:
-        # No account has such a name, and the login-failure log (PostgreSQL) could not store it.
-        raise ApiError(401, "invalid_credentials", gettext("Thông tin đăng nhập hoặc mật khẩu không đúng."))
     user = authenticate(request, username=username, password=payload.password)
     if getattr(request, "axes_locked_out", False):
         raise _locked(request)
@@ -247,9 +244,7 @@ def me_update(request: HttpRequest, payload: ProfileUpdateIn):
         code = fields.pop("ward_code")
         ward = None
         if code:
-            # A code with a NUL character names no ward (and PostgreSQL would refuse the query).
-            units = AdministrativeUnit.objects.none() if "\x00" in code else AdministrativeUnit.objects
-            ward = units.filter(
+            ward = AdministrativeUnit.objects.filter(
                 code=code.strip(), level=AdministrativeUnit.Level.COMMUNE, valid_to__isnull=True
             ).first()
             if ward is None:

@@ -60,18 +60,11 @@ class _Errors:
         raise error
 
 
-def _no_nul(errors: _Errors, field: str, value: str) -> str:
-    """Refuse a NUL character, which no name or address holds (and PostgreSQL cannot store)."""
-    if "\x00" in value:
-        errors.add(field, ValidationError(_("Không được chứa ký tự rỗng (null)."), code="null_characters_not_allowed"))
-    return value
-
-
 def _required(errors: _Errors, field: str, value: str, message: str) -> str:
     value = (value or "").strip()
     if not value:
         errors.add(field, ValidationError(message, code="required"))
-    return _no_nul(errors, field, value)
+    return value
 
 
 def _clean_phone(errors: _Errors, value: str) -> str:
@@ -261,7 +254,7 @@ def profile_update(*, user: User, **fields: Any) -> User:
     if "phone" in fields:
         changes["phone"] = _clean_phone(errors, fields["phone"])
     if "address" in fields:
-        changes["address"] = _no_nul(errors, "address", (fields["address"] or "").strip())
+        changes["address"] = (fields["address"] or "").strip()
     if "ward" in fields:
         ward = fields["ward"]
         if ward is not None and (

@@ -53,9 +53,7 @@ def agencies_manageable(*, actor: AnyUser, query: str = "", kind: str | None = N
 
 
 def agency_get(*, code: str) -> Agency | None:
-    """The agency with this code, or None (also for a code with a NUL character, which PostgreSQL refuses)."""
-    if not code or "\x00" in code:
-        return None
+    """The agency with this code, or None."""
     return Agency.objects.select_related("parent", "administrative_unit").filter(code=code).first()
 
 
@@ -77,7 +75,7 @@ def agency_members(*, actor: AnyUser, agency: Agency) -> QuerySet[Membership]:
 def staff_user_get(*, username: str) -> User | None:
     """The active staff account with this username, or None."""
     username = (username or "").strip()
-    if not username or "\x00" in username:
+    if not username:
         return None
     return User.objects.filter(username=username, kind=User.Kind.STAFF, is_active=True).first()
 

@@ -26,9 +26,6 @@ def procedure_search(
     ``online_level`` are choice values. Ordered by name (diacritics folded, so "Đ" sorts with "D").
     """
     procedures = Procedure.objects.filter(is_published=True)
-    if any(code and "\x00" in code for code in (field, agency)):
-        # No code holds a NUL character (and PostgreSQL refuses one in a query).
-        return procedures.none()
     for term in search_terms(query or ""):
         by_agency = _AgencyLink.objects.filter(agency__search_text__contains=term).values("procedure_id")
         procedures = procedures.filter(Q(name_search__contains=term) | Q(pk__in=by_agency))
@@ -49,15 +46,8 @@ def _with_details(procedures: QuerySet[Procedure]) -> QuerySet[Procedure]:
     )
 
 
-def _ensure_code(code: str) -> None:
-    """``Http404`` for a code no procedure can have: one with a NUL character (which PostgreSQL refuses)."""
-    if "\x00" in code:
-        raise Http404(code)
-
-
 def procedure_get(code: str) -> Procedure:
     """The published procedure with this code, with documents, steps and agencies loaded; ``Http404`` if none."""
-    _ensure_code(code)
     procedure = _with_details(Procedure.objects.filter(is_published=True, code=code)).first()
     if procedure is None:
         raise Http404(code)
@@ -101,7 +91,6 @@ def procedures_manageable_by(user, *, query: str = "") -> QuerySet[Procedure]:
 
 def procedure_get_manageable(user, code: str) -> Procedure:
     """A procedure the user may edit; ``Http404`` otherwise, so others cannot tell it exists."""
-    _ensure_code(code)
     procedure = _with_details(procedures_manageable_by(user).filter(code=code)).first()
     if procedure is None:
         raise Http404(code)
@@ -110,7 +99,6 @@ def procedure_get_manageable(user, code: str) -> Procedure:
 
 def procedure_get_visible(user, code: str) -> Procedure:
     """A published procedure, or one the user may manage; ``Http404`` otherwise."""
-    _ensure_code(code)
     visible = Procedure.objects.filter(Q(is_published=True) | Q(pk__in=procedures_manageable_by(user).values("pk")))
     procedure = _with_details(visible.filter(code=code)).first()
     if procedure is None:

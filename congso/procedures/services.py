@@ -553,20 +553,6 @@ def _as_decimal(name: str, value: Any) -> Decimal | None:
     return number
 
 
-_NUL_MESSAGE = _("Không được chứa ký tự rỗng (null).")
-
-
-def _holds_nul(value: Any) -> bool:
-    """A NUL character anywhere in a JSON value (PostgreSQL stores none, in text or in jsonb)."""
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
-    if isinstance(value, list | tuple):
-        return any(_holds_nul(item) for item in value)
-    return False
-
-
 def procedure_changes_clean(changes: dict[str, Any]) -> dict[str, Any]:
     """Check and normalise ``procedure_update`` changes.
 
@@ -591,8 +577,6 @@ def procedure_changes_clean(changes: dict[str, Any]) -> dict[str, Any]:
         if name in coerced:
             if not isinstance(coerced[name], str):
                 errors[name] = [_("Giá trị phải là chuỗi ký tự.")]
-            elif "\x00" in coerced[name]:
-                errors[name] = [_NUL_MESSAGE]
             else:
                 coerced[name] = coerced[name].strip()
     if "is_published" in coerced and not isinstance(coerced["is_published"], bool):
@@ -602,9 +586,6 @@ def procedure_changes_clean(changes: dict[str, Any]) -> dict[str, Any]:
             validate_schema(coerced["form_schema"])
         except ValidationError as exc:
             errors["form_schema"] = exc.messages
-        else:
-            if _holds_nul(coerced["form_schema"]):
-                errors["form_schema"] = [_NUL_MESSAGE]
     if errors:
         raise ValidationError(errors, code="invalid")
     return coerced

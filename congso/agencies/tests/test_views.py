@@ -278,10 +278,10 @@ def test_detail_queries_do_not_grow_with_members(client, login_staff, cast, djan
     assert response.context["member_count"] == 34
 
 
-def test_nul_in_the_agency_code_is_404(client, login_staff, cast):
+def test_nul_in_the_agency_code_is_refused(client, login_staff, cast):
     login_staff(client, cast.admin_a)
     before = memberships()
 
-    assert client.get("/backoffice/agencies/H29.01%00/").status_code == 404
-    assert client.post("/backoffice/agencies/H29.01%00/members/add/", {"username": "newcomer"}).status_code == 404
+    assert client.get("/backoffice/agencies/H29.01%00/").status_code == 400
+    assert client.post("/backoffice/agencies/H29.01%00/members/add/", {"username": "newcomer"}).status_code == 400
     assert memberships() == before

@@ -233,20 +233,20 @@ class TestPatch:
 
 
 class TestNulCharacters:
-    """PostgreSQL stores no NUL character: a code, filter or text holding one is a 404 or a 422, never a 500."""
+    """PostgreSQL stores no NUL character: a code, filter or text holding one is refused whole (400), never a 500."""
 
     def test_code_with_a_nul_is_not_found(self, client, birth):
-        assert client.get(f"{BASE}1.001193%00").status_code == 404
+        assert client.get(f"{BASE}1.001193%00").status_code == 400
         assert (
-            client.post(f"{BASE}1.0%00/validate-form", {"data": {}}, content_type="application/json").status_code == 404
+            client.post(f"{BASE}1.0%00/validate-form", {"data": {}}, content_type="application/json").status_code == 400
         )
 
     def test_filters_with_a_nul_find_nothing(self, client, birth):
         for params in ({"agency": "H29.P001\x00"}, {"field": "ho-tich\x00"}):
             response = client.get(BASE, params)
 
-            assert response.status_code == 200
-            assert response.json()["count"] == 0
+            assert response.status_code == 400
+            assert response.json()["error"]["code"] == "null_characters_not_allowed"
 
     @pytest.mark.parametrize(
         ("body", "field"),
@@ -266,7 +266,7 @@ class TestNulCharacters:
 
         response = client.patch(f"{BASE}3.A", data=json.dumps(body), content_type="application/json")
 
-        assert response.status_code == 422
-        assert list(response.json()["error"]["fields"]) == [field]
+        assert response.status_code == 400
+        assert response.json()["error"]["code"] == "null_characters_not_allowed"
         assert Procedure.objects.get(code="3.A").name == "Thủ tục A"
         assert not AuditEntry.objects.filter(action="procedures.update").exists()
