@@ -87,6 +87,21 @@ class UserAdmin(DjangoUserAdmin):
             audit_record(actor=request.user, action="accounts.user_search", data={"query": query[:100]})
         return super().get_search_results(request, queryset, search_term)
 
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", None) and response.context_data.get("cl")
+        if request.method == "GET" and changelist is not None:
+            # The list shows identity numbers and phones: record whose rows a staff member saw.
+            audit_record(
+                actor=request.user,
+                action="accounts.user_list",
+                data={
+                    "filters": {key: value[:100] for key, value in request.GET.items()},
+                    "shown": [user.pk for user in changelist.result_list],
+                },
+            )
+        return response
+
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
     ) -> HttpResponse:

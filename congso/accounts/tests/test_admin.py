@@ -26,8 +26,10 @@ def test_user_list_filters_by_kind_and_searches_identity_numbers(admin_client, c
     assert by_id.status_code == 200
     assert list(by_id.context["cl"].result_list) == [citizen]
     assert list(by_kind.context["cl"].result_list) == [business]
-    assert list(AuditEntry.objects.values_list("action", "data")) == [
-        ("accounts.user_search", {"query": citizen.personal_id})
+    assert list(AuditEntry.objects.order_by("id").values_list("action", "data")) == [
+        ("accounts.user_search", {"query": citizen.personal_id}),
+        ("accounts.user_list", {"filters": {"q": citizen.personal_id}, "shown": [citizen.pk]}),
+        ("accounts.user_list", {"filters": {"kind__exact": "business"}, "shown": [business.pk]}),
     ]
 
 
