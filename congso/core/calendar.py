@@ -29,6 +29,7 @@ See docs/adr/0005-working-day-calendar.md for why the count is exact office
 time rather than rounded to whole days.
 """
 
+from collections.abc import Container
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_CEILING, Decimal
@@ -162,10 +163,12 @@ class _Calendar:
         return self._years[year]
 
     def is_working_day(self, day: date) -> bool:
-        off, working = self._year(day.year)
-        if day in working:
-            return True
-        return day.weekday() < SATURDAY and day not in off
+        return _works(day, *self._year(day.year))
+
+
+def _works(day: date, off: Container[date], working: Container[date]) -> bool:
+    """A moved working day works; otherwise a weekday that is not a day off."""
+    return day in working or (day.weekday() < SATURDAY and day not in off)
 
 
 def is_working_day(day: date) -> bool:
@@ -175,8 +178,7 @@ def is_working_day(day: date) -> bool:
 
 def is_working_day_without_override(day: date) -> bool:
     """What the national calendar alone says about ``day``: weekends, public holidays, moved working days."""
-    national_off, national_working = _national_calendar(day.year)
-    return day in national_working or (day.weekday() < SATURDAY and day not in national_off)
+    return _works(day, *_national_calendar(day.year))
 
 
 def days_off(year: int) -> list[DayInfo]:
