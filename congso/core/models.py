@@ -79,3 +79,80 @@ class CalendarOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%d/%m/%Y} – {self.get_kind_display()}"
+
+
+class CodeCounter(models.Model):
+    """The last number handed out in one scope on one day, for codes such as the receipt code (mã hồ sơ)."""
+
+    scope = models.CharField(_("phạm vi"), max_length=60)
+    day = models.DateField(_("ngày"))
+    value = models.PositiveIntegerField(_("số cuối"), default=0)
+
+    class Meta:
+        verbose_name = _("bộ đếm mã")
+        verbose_name_plural = _("bộ đếm mã")
+        constraints = [models.UniqueConstraint(fields=["scope", "day"], name="core_codecounter_scope_day")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.day:%Y-%m-%d}: {self.value}"
+
+
+class Case(models.Model):
+    """What every case (hồ sơ, phản ánh, khiếu nại, chỉ đạo) has: a state and an SLA clock.
+
+    Only ``congso.core.cases.Workflow`` writes these fields. The clock counts
+    office time in working days: it starts at ``clock_started_at``, is due at
+    ``due_at``, stands still while ``clock_paused_at`` is set (waiting on the
+    applicant) and stops at ``clock_ended_at``.
+    """
+
+    state = models.CharField(_("trạng thái"), max_length=30, db_index=True)
+    state_changed_at = models.DateTimeField(_("đổi trạng thái lúc"), null=True, blank=True)
+    clock_started_at = models.DateTimeField(_("bắt đầu tính hạn"), null=True, blank=True)
+    due_at = models.DateTimeField(_("hạn xử lý"), null=True, blank=True, db_index=True)
+    clock_paused_at = models.DateTimeField(_("tạm dừng tính hạn từ"), null=True, blank=True)
+    clock_ended_at = models.DateTimeField(_("kết thúc xử lý"), null=True, blank=True)
+    paused_days = models.DecimalField(
+        _("số ngày tạm dừng"), max_digits=8, decimal_places=3, default=0, help_text=_("Ngày làm việc chờ người nộp")
+    )
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class CaseEvent(models.Model):
+    """One append-only line of a case's history: who moved it from which state to which, when and why.
+
+    Concrete subclasses add a ``case`` foreign key named after their case type.
+    """
+
+    seq = models.PositiveIntegerField(_("thứ tự"))
+    at = models.DateTimeField(_("thời điểm"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("người thực hiện (lúc ghi)"), max_length=200, blank=True)
+    action = models.CharField(_("thao tác"), max_length=40)
+    from_state = models.CharField(_("từ trạng thái"), max_length=30, blank=True)
+    to_state = models.CharField(_("sang trạng thái"), max_length=30)
+    reason = models.TextField(_("lý do, ghi chú"), blank=True)
+    due_at = models.DateTimeField(_("hạn đang áp dụng"), null=True, blank=True)
+    data = models.JSONField(_("chi tiết"), default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["seq"]
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise TypeError("Case events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Case events are append-only")

@@ -8,15 +8,16 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import validate_ipv46_address
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from congso.core import calendar
 from congso.core.middleware import current_request_context
-from congso.core.models import AuditEntry, CalendarOverride
+from congso.core.models import AuditEntry, CalendarOverride, CodeCounter
 
 
-def _actor_label(actor: AbstractBaseUser) -> str:
+def actor_label(actor: AbstractBaseUser) -> str:
+    """The name kept with a record of what this user did, so it still reads right after the account changes."""
     username = actor.get_username()
     name = getattr(actor, "display_name", "") or username
     label = name if name == username else f"{name} ({username})"
@@ -60,7 +61,7 @@ def audit_record(
         actor = None
     entry = AuditEntry(
         actor=actor,
-        actor_label=_actor_label(actor) if actor is not None else "",
+        actor_label=actor_label(actor) if actor is not None else "",
         action=action,
         data=_json_safe(data),
     )
@@ -145,3 +146,20 @@ def calendar_override_delete(*, actor: AbstractBaseUser | None, override: Calend
     year = override.date.year
     override.delete()
     _forget_overrides(year)
+
+
+def code_next(*, scope: str, day: date) -> int:
+    """The next number (1, 2, …) in ``scope`` on ``day``, e.g. the NNNN of a receipt code.
+
+    One atomic upsert (``INSERT … ON CONFLICT DO UPDATE … RETURNING``, on both
+    SQLite and PostgreSQL), so concurrent callers never get the same number and
+    a number is never reused; a rolled-back transaction gives its number back.
+    """
+    table = connection.ops.quote_name(CodeCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (scope, day, value) VALUES (%s, %s, 1) "  # noqa: S608 - table name from our model
+            f"ON CONFLICT (scope, day) DO UPDATE SET value = {table}.value + 1 RETURNING value",
+            [scope, day],
+        )
+        return cursor.fetchone()[0]

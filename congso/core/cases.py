@@ -1,0 +1,292 @@
+"""The case engine (cơ chế xử lý vụ việc) shared by dossiers, citizen reports, complaints and directives.
+
+A case type declares a ``Workflow``: its transitions (from which states, to
+which state, who may perform them, what they do to the SLA clock). Every
+change of state goes through ``Workflow.perform``, which locks the row, checks
+the transition and the actor, moves the clock, and writes the new state, an
+append-only event and an audit entry in one transaction. Nothing else writes
+the ``Case`` fields.
+
+The clock counts office time in working days (``congso.core.calendar``). It
+starts when the case is received, stands still while the case waits on the
+applicant, can be extended, and stops when the case ends; ``sla_status`` says
+at any instant whether a case is on time, due soon, late or paused.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.db.models import F, Max, Q
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from congso.core import calendar
+from congso.core.models import Case, CaseEvent
+from congso.core.services import actor_label, audit_record
+
+Actor = AbstractBaseUser | AnonymousUser | None
+
+CREATE = ""
+"""The pseudo-state a case is in before it exists: list it in ``sources`` of the transition that creates a case."""
+
+
+class TransitionNotAllowed(PermissionDenied):
+    """The actor may not perform this transition on this case."""
+
+
+class InvalidTransition(ValidationError):
+    """The transition does not apply to the case in its current state."""
+
+
+class SlaStatus(models.TextChoices):
+    ON_TIME = "on_time", _("Trong hạn")
+    DUE_SOON = "due_soon", _("Sắp đến hạn")
+    LATE = "late", _("Quá hạn")
+    PAUSED = "paused", _("Tạm dừng chờ bổ sung")
+
+
+class Clock(Enum):
+    """What a transition does to the SLA clock."""
+
+    START = "start"
+    PAUSE = "pause"
+    RESUME = "resume"
+    EXTEND = "extend"
+    STOP = "stop"
+
+
+def nobody(user: Actor, case: Case) -> bool:
+    """Only the system (``actor=None``) performs this transition."""
+    return False
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One allowed move: ``sources`` → ``target`` (a state, or a function of the case for a branching move).
+
+    ``allowed(user, case)`` is the role and object rule; the system (``actor=None``) may always act.
+    """
+
+    name: str
+    sources: frozenset[str]
+    target: str | Callable[[Any], str]
+    label: str | Promise
+    allowed: Callable[[Actor, Any], bool] = nobody
+    clock: Clock | None = None
+    reason_required: bool = False
+
+    def target_for(self, case: Case) -> str:
+        return self.target(case) if callable(self.target) else self.target
+
+
+@dataclass
+class Workflow:
+    """The states and transitions of one case type, bound to its model and its event model.
+
+    ``deadline(case)`` gives the working days allowed once the clock starts;
+    ``due_soon_days`` is how close to the deadline a case counts as due soon;
+    ``judge(case, status)`` may harden the verdict with a rule of the case type
+    (e.g. a dossier asked twice for supplements is late whatever the dates).
+    """
+
+    name: str
+    event_model: type[CaseEvent]
+    case_field: str
+    transitions: Iterable[Transition]
+    state_labels: dict[str, str | Promise]
+    deadline: Callable[[Any], Decimal] | None = None
+    due_soon_days: Decimal = Decimal(1)
+    judge: Callable[[Any, SlaStatus], SlaStatus] | None = None
+    _by_name: dict[str, Transition] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_name = {t.name: t for t in self.transitions}
+
+    def transition(self, name: str) -> Transition:
+        try:
+            return self._by_name[name]
+        except KeyError:
+            raise InvalidTransition(
+                _("Thao tác “{name}” không tồn tại.").format(name=name), code="invalid_transition"
+            ) from None
+
+    def state_label(self, state: str) -> str:
+        return str(self.state_labels.get(state, state))
+
+    def may(self, user: Actor, case: Case, name: str) -> bool:
+        """The transition applies to the case's current state and the user may perform it."""
+        transition = self._by_name.get(name)
+        if transition is None or case.state not in transition.sources:
+            return False
+        return _is_allowed(transition, user, case)
+
+    def available(self, case: Case, user: Actor) -> list[Transition]:
+        """The transitions this user may perform on the case now, in declaration order."""
+        return [t for t in self._by_name.values() if case.state in t.sources and _is_allowed(t, user, case)]
+
+    @transaction.atomic
+    def perform(
+        self,
+        case: Case,
+        name: str,
+        *,
+        actor: Actor,
+        reason: str = "",
+        data: dict[str, Any] | None = None,
+        changes: dict[str, Any] | None = None,
+        due_at: datetime | None = None,
+        at: datetime | None = None,
+    ) -> CaseEvent:
+        """Apply transition ``name`` to ``case`` and record it; returns the new event.
+
+        ``changes`` are other fields of the case the service sets in the same
+        save (e.g. the assignee); ``due_at`` is the new deadline of an
+        extending transition; ``at`` defaults to now (the demo history replays
+        the past with it). A case not yet saved is created by a transition
+        whose ``sources`` contain ``CREATE``.
+        """
+        transition = self.transition(name)
+        actor = actor if actor is not None and actor.is_authenticated else None
+        at = at or timezone.now()
+        creating = case.pk is None
+        current = CREATE if creating else self._locked_state(case)
+        if current != case.state and not creating:
+            case.state = current
+        if current not in transition.sources:
+            raise InvalidTransition(
+                _("Không thể “{action}” khi đang ở trạng thái “{state}”.").format(
+                    action=transition.label, state=self.state_label(current) if current else _("chưa tạo")
+                ),
+                code="invalid_transition",
+            )
+        if not _is_allowed(transition, actor, case):
+            raise TransitionNotAllowed(_("Bạn không có quyền “{action}”.").format(action=transition.label))
+        reason = (reason or "").strip()
+        if transition.reason_required and not reason:
+            raise ValidationError({"reason": ValidationError(_("Vui lòng nêu lý do."), code="required")})
+        self._move_clock(case, transition.clock, at=at, due_at=due_at)
+        case.state = transition.target_for(case)
+        case.state_changed_at = at
+        for attribute, value in (changes or {}).items():
+            setattr(case, attribute, value)
+        case.save()
+        event = self.event_model(
+            seq=1 if creating else self._next_seq(case),
+            at=at,
+            actor=actor,
+            actor_label=actor_label(actor) if actor is not None else "",
+            action=transition.name,
+            from_state=current,
+            to_state=case.state,
+            reason=reason,
+            due_at=case.due_at,
+            data=data or {},
+            **{self.case_field: case},
+        )
+        event.save()
+        audit_record(
+            actor=actor,
+            action=f"{self.name}.{transition.name}",
+            obj=case,
+            data={"from": current, "to": case.state, "reason": reason, **(data or {})},
+        )
+        return event
+
+    def _locked_state(self, case: Case) -> str:
+        return type(case).objects.select_for_update().values_list("state", flat=True).get(pk=case.pk)
+
+    def _next_seq(self, case: Case) -> int:
+        last = self.event_model.objects.filter(**{self.case_field: case}).aggregate(last=Max("seq"))["last"]
+        return (last or 0) + 1
+
+    def _move_clock(self, case: Case, clock: Clock | None, *, at: datetime, due_at: datetime | None) -> None:
+        if clock is Clock.START and case.clock_started_at is None:
+            case.clock_started_at = calendar.next_working_start(at)
+            if self.deadline is not None:
+                case.due_at = calendar.add_working_days(case.clock_started_at, self.deadline(case))
+        elif clock is Clock.PAUSE and _running(case):
+            case.clock_paused_at = at
+        elif clock is Clock.RESUME:
+            _resume(case, at)
+        elif clock is Clock.EXTEND:
+            if due_at is None or (case.due_at is not None and due_at <= case.due_at):
+                raise ValidationError(
+                    {"due_at": ValidationError(_("Hạn mới phải sau hạn hiện tại."), code="due_not_later")}
+                )
+            case.due_at = due_at
+        elif clock is Clock.STOP and case.clock_started_at is not None and case.clock_ended_at is None:
+            _resume(case, at)
+            case.clock_ended_at = at
+
+    def sla_status(self, case: Case, at: datetime | None = None) -> SlaStatus | None:
+        """On time, due soon, late or paused at ``at`` (now by default); None while no deadline runs."""
+        status = sla_status(case, at=at, due_soon_days=self.due_soon_days)
+        if status is not None and self.judge is not None:
+            return self.judge(case, status)
+        return status
+
+    def sla_q(self, status: str, at: datetime | None = None) -> Q:
+        """A filter for open cases in ``status`` at ``at`` (for queues; same thresholds as ``sla_status``)."""
+        at = at or timezone.now()
+        open_running = Q(due_at__isnull=False, clock_ended_at__isnull=True, clock_paused_at__isnull=True)
+        if status == SlaStatus.PAUSED:
+            return Q(clock_paused_at__isnull=False, clock_ended_at__isnull=True)
+        if status == SlaStatus.LATE:
+            return open_running & Q(due_at__lt=at)
+        soon = calendar.add_working_days(at, self.due_soon_days)
+        if status == SlaStatus.DUE_SOON:
+            return open_running & Q(due_at__gte=at, due_at__lte=soon)
+        if status == SlaStatus.ON_TIME:
+            return open_running & Q(due_at__gt=soon)
+        raise ValueError(status)
+
+
+def _is_allowed(transition: Transition, user: Actor, case: Case) -> bool:
+    if user is None:
+        return True
+    return bool(transition.allowed(user, case))
+
+
+def _running(case: Case) -> bool:
+    return case.clock_started_at is not None and case.clock_ended_at is None and case.clock_paused_at is None
+
+
+def _resume(case: Case, at: datetime) -> None:
+    """Give back the office time spent waiting on the applicant by pushing the deadline."""
+    if case.clock_paused_at is None:
+        return
+    waited = max(calendar.working_days_between(case.clock_paused_at, at), Decimal(0))
+    if case.due_at is not None and waited:
+        case.due_at = calendar.add_working_days(case.due_at, waited)
+    case.paused_days = (case.paused_days or Decimal(0)) + waited
+    case.clock_paused_at = None
+
+
+def sla_status(case: Case, *, at: datetime | None = None, due_soon_days: Decimal = Decimal(1)) -> SlaStatus | None:
+    """The deadline verdict of one case at one instant, from its clock fields only."""
+    if case.due_at is None:
+        return None
+    if case.clock_ended_at is not None:
+        return SlaStatus.LATE if case.clock_ended_at > case.due_at else SlaStatus.ON_TIME
+    moment = case.clock_paused_at or at or timezone.now()
+    if moment > case.due_at:
+        return SlaStatus.LATE
+    if case.clock_paused_at is not None:
+        return SlaStatus.PAUSED
+    if calendar.add_working_days(moment, due_soon_days) >= case.due_at:
+        return SlaStatus.DUE_SOON
+    return SlaStatus.ON_TIME
+
+
+def ended_late_q() -> Q:
+    """Cases whose clock stopped after their deadline."""
+    return Q(clock_ended_at__isnull=False, clock_ended_at__gt=F("due_at"))
