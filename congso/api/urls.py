@@ -6,7 +6,9 @@ from congso.accounts.api import router as accounts_router
 from congso.agencies.api import router as agencies_router
 from congso.api.errors import install_error_handlers
 from congso.core.api import router as core_router
+from congso.dossiers.api import router as dossiers_router
 from congso.geo.api import router as geo_router
+from congso.notify.api import router as notify_router
 from congso.procedures.api import router as procedures_router
 
 api = NinjaAPI(
@@ -21,3 +23,5 @@ api.add_router("/geo/", geo_router)
 api.add_router("/accounts/", accounts_router)
 api.add_router("/agencies/", agencies_router)
 api.add_router("/procedures/", procedures_router)
+api.add_router("/notifications/", notify_router)
+api.add_router("/dossiers/", dossiers_router)

@@ -18,7 +18,9 @@ def _at(value: datetime | None) -> str:
 
 def _place_date(value: datetime | None = None) -> str:
     local = timezone.localtime(value or timezone.now())
-    return _("Thành phố Hồ Chí Minh, ngày {d:02d} tháng {m:02d} năm {y}").format(d=local.day, m=local.month, y=local.year)
+    return _("Thành phố Hồ Chí Minh, ngày {d:02d} tháng {m:02d} năm {y}").format(
+        d=local.day, m=local.month, y=local.year
+    )
 
 
 def _fee(dossier: Dossier) -> str:
@@ -62,10 +64,7 @@ def slip_pdf(dossier: Dossier) -> bytes:
             (_("Giấy tờ đã nộp"), "\n".join(documents) or _("Bản giấy tại quầy")),
         ],
         paragraphs=[
-            _(
-                "Tra cứu tình trạng hồ sơ bằng mã hồ sơ và 4 số cuối điện thoại tại Cổng dịch vụ công "
-                "hoặc quét mã QR."
-            )
+            _("Tra cứu tình trạng hồ sơ bằng mã hồ sơ và 4 số cuối điện thoại tại Cổng dịch vụ công hoặc quét mã QR.")
         ],
         qr_url=tracking_url(dossier),
         qr_caption=_("Tra cứu hồ sơ"),

@@ -84,9 +84,7 @@ def _clean_contact(contact: Contact) -> Contact:
     phone = normalize_phone(contact.phone or "")
     if not phone:
         errors["applicant_phone"] = [
-            ValidationError(
-                _("Vui lòng nhập số điện thoại: cần để tra cứu hồ sơ và nhận thông báo."), code="required"
-            )
+            ValidationError(_("Vui lòng nhập số điện thoại: cần để tra cứu hồ sơ và nhận thông báo."), code="required")
         ]
     else:
         try:
@@ -551,9 +549,7 @@ def dossier_accept(*, actor: User, dossier: Dossier, assignee: User | None = Non
     """Tiếp nhận: the deadline starts, the steps are laid out and the appointment slip (mẫu 01) is issued."""
     _validate_assignee(dossier, assignee)
     now = timezone.now()
-    dossier_workflow.perform(
-        dossier, "accept", actor=actor, at=now, changes={"accepted_at": now, "assignee": assignee}
-    )
+    dossier_workflow.perform(dossier, "accept", actor=actor, at=now, changes={"accepted_at": now, "assignee": assignee})
     dossier.appointment_at = dossier.due_at
     dossier.save(update_fields=["appointment_at"])
     _steps_from_procedure(dossier)
@@ -633,6 +629,11 @@ def dossier_supplement(*, actor: User, dossier: Dossier, files: Files, note: str
         )
         for upload in checked:
             _store(dossier, upload, kind=DossierFile.Kind.SUPPLEMENT, actor=actor)
+        _tell_applicant(
+            dossier,
+            _("đã nhận giấy tờ bổ sung"),
+            _("Cơ quan đã nhận giấy tờ bổ sung; hồ sơ được xử lý tiếp. {status}").format(status=_status_line(dossier)),
+        )
     return dossier
 
 
@@ -681,7 +682,9 @@ def dossier_complete_step(*, actor: User, dossier: Dossier, note: str = "") -> D
     if not dossier_workflow.may(actor, dossier, "complete_step"):
         _refuse(actor, dossier, "complete_step")
     now = timezone.now()
-    step = dossier.steps.filter(completed_at__isnull=True).exclude(role=Membership.Role.LEADER).order_by("order").first()
+    step = (
+        dossier.steps.filter(completed_at__isnull=True).exclude(role=Membership.Role.LEADER).order_by("order").first()
+    )
     if step is not None:
         step.completed_at, step.completed_by = now, actor
         step.save(update_fields=["completed_at", "completed_by"])
@@ -795,6 +798,13 @@ def dossier_receive_transfer(*, actor: User, dossier: Dossier, assignee: User | 
     if steps:
         Dossier.objects.filter(pk=dossier.pk).update(current_step=steps[0].order)
         dossier.current_step = steps[0].order
+    _tell_applicant(
+        dossier,
+        _("đang được xử lý"),
+        _("{agency} đã nhận hồ sơ liên thông và đang xử lý. Ngày hẹn trả kết quả: {date}.").format(
+            agency=dossier.agency.name, date=_local(dossier.appointment_at)
+        ),
+    )
     return dossier
 
 
