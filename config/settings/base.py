@@ -37,11 +37,15 @@ INSTALLED_APPS = [
     "axes",
     "django_htmx",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "congso.core",
     "congso.geo",
     "congso.accounts",
     "congso.agencies",
     "congso.procedures",
+    "congso.notify",
+    "congso.dossiers",
     "congso.web",
     "congso.api",
 ]
@@ -180,6 +184,15 @@ if env_str("S3_BUCKET"):
         },
     }
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("UPLOAD_MAX_MEMORY_BYTES", 2_621_440)
+# Limits on what applicants attach (congso.core.uploads), in MB (1 MB = 1024 × 1024 bytes).
+CONGSO_UPLOAD_MAX_FILE_MB = env_int("CONGSO_UPLOAD_MAX_FILE_MB", 10)
+CONGSO_UPLOAD_MAX_DOSSIER_MB = env_int("CONGSO_UPLOAD_MAX_DOSSIER_MB", 50)
+for _name, _value in [
+    ("CONGSO_UPLOAD_MAX_FILE_MB", CONGSO_UPLOAD_MAX_FILE_MB),
+    ("CONGSO_UPLOAD_MAX_DOSSIER_MB", CONGSO_UPLOAD_MAX_DOSSIER_MB),
+]:
+    if _value < 1:
+        raise ImproperlyConfigured(f"{_name} must be a positive number of megabytes, got {_value}")
 
 # --- E-mail -----------------------------------------------------------------------
 EMAIL_HOST = env_str("EMAIL_HOST")
@@ -193,10 +206,27 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Công Sở <no-reply@congso.local>")
 
+# --- Background tasks (Django tasks API) ---------------------------------------------
+# "immediate" runs each task in the process that enqueues it (embedded demo, tests);
+# "database" queues it for `manage.py db_worker` (production).
+_TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+TASKS_BACKEND = env_str("TASKS_BACKEND", "immediate").strip().lower()
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}, got {TASKS_BACKEND!r}")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]}}
+
 # --- Công Sở domain settings (see DOMAIN.md: configurable defaults) ----------------
 # Office hours as "HH:MM-HH:MM" ranges; work received after the last range
 # counts from the next working morning.
+# Absolute address of the site, printed on letters and in QR codes.
+CONGSO_PUBLIC_URL = env_str("CONGSO_PUBLIC_URL", "http://127.0.0.1:8000")
 CONGSO_OFFICE_HOURS = env_list("CONGSO_OFFICE_HOURS", ["07:00-11:30", "13:30-17:00"])
+# How notifications (thông báo) go out: registered channel names or dotted paths to
+# congso.notify.channels.Channel subclasses.
+CONGSO_NOTIFY_CHANNELS = ["inbox", "email"]
 
 LOGGING = {
     "version": 1,

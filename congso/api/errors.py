@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.request import RawPostDataException
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -60,7 +61,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def _django_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         code = getattr(exc, "code", None) or "invalid"
         fields = _validation_fields(exc)
-        return api.create_response(request, _body(code, "Dữ liệu không hợp lệ", fields), status=422)
+        # A message without fields (e.g. an invalid transition) says more than the generic one.
+        message = "Dữ liệu không hợp lệ" if hasattr(exc, "error_dict") else " ".join(str(m) for m in exc.messages)
+        return api.create_response(request, _body(code, message, fields), status=422)
 
     @api.exception_handler(NinjaValidationError)
     def _schema_validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
@@ -72,7 +75,15 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(PermissionDenied)
     def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-        return api.create_response(request, _body("forbidden", "Bạn không có quyền thực hiện thao tác này"), status=403)
+        message = str(exc) or "Bạn không có quyền thực hiện thao tác này"
+        return api.create_response(request, _body("forbidden", message), status=403)
+
+    @api.exception_handler(RawPostDataException)
+    def _not_json(request: HttpRequest, exc: RawPostDataException) -> HttpResponse:
+        # A form body sent to a JSON endpoint: the middleware already parsed it as a form.
+        return api.create_response(
+            request, _body("unsupported_media_type", "Nội dung yêu cầu phải là JSON"), status=415
+        )
 
     @api.exception_handler(Http404)
     def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:

@@ -155,7 +155,9 @@ class Workflow:
         whose ``sources`` contain ``CREATE``.
         """
         transition = self.transition(name)
-        actor = actor if actor is not None and actor.is_authenticated else None
+        if actor is not None and not actor.is_authenticated:
+            # None is the system; an anonymous visitor may do nothing.
+            raise TransitionNotAllowed(_("Vui lòng đăng nhập để “{action}”.").format(action=transition.label))
         at = at or timezone.now()
         creating = case.pk is None
         current = CREATE if creating else self._locked_state(case)
@@ -253,6 +255,8 @@ class Workflow:
 def _is_allowed(transition: Transition, user: Actor, case: Case) -> bool:
     if user is None:
         return True
+    if not user.is_authenticated or not user.is_active:
+        return False
     return bool(transition.allowed(user, case))
 
 

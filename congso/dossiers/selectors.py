@@ -7,6 +7,7 @@ found" (404), never "forbidden", so nobody learns that a dossier exists.
 Every staff read of one dossier is written to the audit log.
 """
 
+import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import datetime
@@ -155,7 +156,7 @@ def sla_of(dossier: Dossier, at: datetime | None = None) -> SlaStatus | None:
 
 
 def _tracking_key(code: str) -> str:
-    return f"dossiers:track-fail:{code}"
+    return "dossiers:track-fail:" + hashlib.sha256(code.encode()).hexdigest()
 
 
 def dossier_track(receipt_code: str, phone_last4: str) -> Dossier | None:

@@ -19,6 +19,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -91,6 +92,12 @@ def _clean_contact(contact: Contact) -> Contact:
             validate_phone(phone)
         except ValidationError as error:
             errors["applicant_phone"] = error.error_list
+    email = (contact.email or "").strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors["applicant_email"] = [ValidationError(_("Địa chỉ thư điện tử không hợp lệ."), code="invalid_email")]
     if errors:
         raise ValidationError(errors)
     return Contact(
@@ -336,9 +343,15 @@ def _all_or_errors(*checks: Callable[[], Any]) -> list[Any]:
 
 
 def _existing(created_by: AbstractBaseUser, key: str | None) -> Dossier | None:
+    """The dossier an earlier call with this key created, marked ``replayed`` for the caller's answer."""
     if key is None:
         return None
-    return Dossier.objects.filter(created_by=created_by, idempotency_key=key).first()
+    dossier = (
+        Dossier.objects.select_related("procedure", "agency").filter(created_by=created_by, idempotency_key=key).first()
+    )
+    if dossier is not None:
+        dossier.replayed = True
+    return dossier
 
 
 def dossier_submit(
