@@ -28,7 +28,12 @@ from congso.dossiers.workflow import dossier_workflow
 
 CITY_READERS = (CityRole.Role.INSPECTOR, CityRole.Role.OPERATIONS_VIEWER, CityRole.Role.PLATFORM_ADMIN)
 TRACKING_FAILURES_MAX = 10
+PK_MAX = 2**63 - 1
 TRACKING_LOCK_SECONDS = 15 * 60
+
+
+def _valid_pk(pk: object) -> bool:
+    return isinstance(pk, int) and 0 < pk <= PK_MAX
 
 
 def _is_staff(user: AnyUser) -> bool:
@@ -54,7 +59,7 @@ def can_staff_see(user: AnyUser, dossier: Dossier) -> bool:
 
 def dossier_for_staff(user: AbstractBaseUser, pk: int) -> Dossier:
     """One dossier for a staff member, or 404; the read is audited."""
-    if not _is_staff(user):
+    if not _is_staff(user) or not _valid_pk(pk):
         raise Http404
     dossier = (
         dossiers_visible_to(user)
@@ -74,7 +79,7 @@ def dossier_for_applicant(user: AbstractBaseUser, pk: int) -> Dossier:
         Dossier.objects.filter(applicant=user, pk=pk)
         .select_related("procedure", "agency", "received_by", "applicant")
         .first()
-        if user.is_authenticated
+        if user.is_authenticated and _valid_pk(pk)
         else None
     )
     if dossier is None:
@@ -199,11 +204,16 @@ def file_for(user: AnyUser, pk: int) -> DossierFile:
 
     Staff downloads are audited.
     """
+    if not _valid_pk(pk):
+        raise Http404
     dossier_file = DossierFile.objects.select_related("dossier").filter(pk=pk).first()
     if dossier_file is None or user is None or not user.is_authenticated:
         raise Http404
     dossier = dossier_file.dossier
     if dossier.applicant_id == user.pk and not _is_staff(user):
+        # The result is handed over through services.result_file, which records the return.
+        if dossier_file.kind == DossierFile.Kind.RESULT and dossier.state != Dossier.State.RETURNED:
+            raise Http404
         return dossier_file
     if _is_staff(user) and dossiers_visible_to(user).filter(pk=dossier.pk).exists():
         audit_record(actor=user, action="dossiers.file_download", obj=dossier, data={"file": dossier_file.pk})

@@ -252,10 +252,8 @@ def _fee_fields(procedure: Procedure, *, online: bool) -> dict[str, Any]:
 
 def _tell_applicant(dossier: Dossier, subject: str, body: str) -> None:
     """Notify the applicant of a change (inbox if they have an account, e-mail if they gave one)."""
-    if dossier.applicant_id is not None:
-        url = reverse("dossiers:detail", args=[dossier.pk])
-    else:
-        url = tracking_url(dossier)
+    has_account = dossier.applicant_id is not None
+    url = reverse("dossiers:detail", args=[dossier.pk]) if has_account else tracking_url(dossier)
     notify(
         user=dossier.applicant,
         email=dossier.applicant_email if dossier.applicant_id is None else "",
@@ -742,7 +740,7 @@ def dossier_approve(*, actor: User, dossier: Dossier, note: str = "") -> Dossier
     )
     dossier.steps.filter(completed_at__isnull=True).update(completed_at=now, completed_by=actor)
     _issue(dossier, kind=DossierFile.Kind.RESULT, content=documents.result_pdf(dossier), name="ket-qua.pdf")
-    if dossier.channel == Dossier.Channel.ONLINE and dossier.procedure.online_level == Procedure.OnlineLevel.FULL:
+    if returns_online(dossier):
         how = _("Kết quả đã sẵn sàng để tải về trên Cổng dịch vụ công.")
     else:
         how = _("Mời ông/bà đến bộ phận một cửa để nhận kết quả.")
@@ -901,6 +899,8 @@ def dossier_return(*, actor: User, dossier: Dossier, method: str) -> Dossier:
         raise ValidationError({"method": ValidationError(_("Hình thức trả kết quả không hợp lệ."), code="method")})
     if method == Dossier.ReturnMethod.ONLINE and not is_applicant(actor, dossier):
         raise PermissionDenied(_("Chỉ người nộp hồ sơ mới nhận kết quả trực tuyến."))
+    if method == Dossier.ReturnMethod.ONLINE and not returns_online(dossier):
+        raise ValidationError(_("Kết quả của hồ sơ này được trả tại bộ phận một cửa."), code="counter_only")
     if method == Dossier.ReturnMethod.COUNTER and not is_receiving_desk(actor, dossier):
         raise PermissionDenied(_("Chỉ cán bộ một cửa mới trả kết quả tại quầy."))
     if dossier.payment_status == Dossier.Payment.UNPAID:
@@ -925,6 +925,11 @@ def dossier_return(*, actor: User, dossier: Dossier, method: str) -> Dossier:
         _("Cảm ơn ông/bà đã sử dụng dịch vụ. Mời đánh giá mức độ hài lòng với việc giải quyết hồ sơ."),
     )
     return dossier
+
+
+def returns_online(dossier: Dossier) -> bool:
+    """The result goes back online only for a dossier filed online under a full-online procedure (toàn trình)."""
+    return dossier.channel == Dossier.Channel.ONLINE and dossier.procedure.online_level == Procedure.OnlineLevel.FULL
 
 
 def result_file(*, actor: User, dossier: Dossier) -> DossierFile:
@@ -967,6 +972,8 @@ def dossier_message_post(*, actor: User, dossier: Dossier, body: str) -> Dossier
     """A message on the dossier from the applicant or from a staff member of a handling agency."""
     from congso.dossiers.selectors import can_staff_see
 
+    if dossier.state == State.DRAFT:
+        raise ValidationError(_("Hồ sơ nháp chưa gửi tới cơ quan."), code="draft")
     body = (body or "").strip()
     if not body:
         raise ValidationError({"body": ValidationError(_("Vui lòng nhập nội dung."), code="required")})

@@ -5,15 +5,21 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from congso.accounts.decorators import staff_required
 from congso.accounts.models import User
+from congso.dossiers.forms import ApplicantForm, DocumentsForm
+from congso.dossiers.models import Dossier
+from congso.dossiers.selectors import dossier_for_applicant, dossiers_of_applicant
+from congso.dossiers.services import contact_from_account, dossier_submit
+from congso.dossiers.views import add_service_errors, draft_save, own_draft
 from congso.procedures import form_schema
 from congso.procedures.forms import ProcedureEditForm, SearchForm
 from congso.procedures.models import Procedure
@@ -94,10 +100,13 @@ def _unavailable(request: HttpRequest, procedure: Procedure, reason: str, status
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def apply(request: HttpRequest, code: str) -> HttpResponse:
-    """Nộp hồ sơ trực tuyến, first part: fill in the form, validate it and check the values.
+    """Nộp hồ sơ trực tuyến: fill in the form (autosaved as a draft), check it, attach the documents, submit.
 
-    Submitting the dossier itself plugs in after the "Kiểm tra thông tin" step
-    once the dossier module is available.
+    Step 1 (``apply.html``): the procedure's form, the contact details and the agency; "Lưu nháp" keeps a
+    draft without JavaScript. Step 2 (``apply_check.html``, after "Kiểm tra thông tin"): the values to
+    check, one file input per required document and "Nộp hồ sơ". Files are chosen on step 2 only, so
+    nothing has to survive a round trip. The idempotency key rendered on step 1 travels with the form:
+    a double click or a browser retry of "Nộp hồ sơ" answers with the same dossier.
     """
     procedure = procedure_get(code)
     if request.user.kind == User.Kind.STAFF:
@@ -114,23 +123,196 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
             _("Thủ tục này chưa được cung cấp trực tuyến. Vui lòng nộp hồ sơ trực tiếp tại cơ quan thực hiện."),
             200,
         )
-    schema = procedure.form_schema
-    # "edit" comes back from the confirmation page: show the values again, unvalidated.
-    editing = request.method == "POST" and request.POST.get("_action") == "edit"
-    checking = request.method == "POST" and not editing
     try:
-        form = form_schema.build_form(schema, data=request.POST if checking else None)
+        form_schema.validate_schema(procedure.form_schema)
     except ValidationError:
         return _unavailable(
             request, procedure, _("Mẫu đơn của thủ tục này đang được cập nhật. Vui lòng quay lại sau."), 200
         )
-    if editing:
-        form.initial = request.POST.dict()
-    context = {"procedure": procedure, "form": form, "documents": procedure.documents.all(), **_fees(procedure)}
-    if checking and form.is_valid():
-        context["rows"] = _check_rows(schema, form_schema.cleaned_values(schema, form.cleaned_data))
-        return render(request, "procedures/apply_check.html", context)
-    return render(request, "procedures/apply.html", context)
+    if request.method != "POST":
+        return _apply_start(request, procedure)
+    action = request.POST.get("_action", "check")
+    if action == "edit":
+        return _apply_edit(request, procedure)
+    if action == "draft":
+        return _apply_draft(request, procedure)
+    if action == "submit":
+        return _apply_submit(request, procedure)
+    return _apply_check(request, procedure)
+
+
+def _apply_context(procedure: Procedure, form: Any, applicant: ApplicantForm, **extra: Any) -> dict[str, Any]:
+    forms = [extra.get("documents_form"), form, applicant]
+    return {
+        "procedure": procedure,
+        "form": form,
+        "applicant_form": applicant,
+        "documents": procedure.documents.all(),
+        "error_forms": [f for f in forms if f is not None and f.is_bound and f.errors],
+        **_fees(procedure),
+        **extra,
+    }
+
+
+def _contact_initial(user: User) -> dict[str, Any]:
+    return {"applicant_phone": user.phone, "applicant_email": user.email, "applicant_address": user.address}
+
+
+def _apply_start(request: HttpRequest, procedure: Procedure) -> HttpResponse:
+    """Step 1, first shown: empty, or resuming a draft (``?draft=<pk>``, 404 if not the user's)."""
+    initial = _contact_initial(request.user)
+    draft = None
+    draft_id = request.GET.get("draft", "")
+    if draft_id:
+        pk = _positive_id(draft_id)
+        if pk is None:
+            raise Http404
+        draft = dossier_for_applicant(request.user, pk)
+        if draft.state != Dossier.State.DRAFT:
+            return redirect("dossiers:detail", pk=draft.pk)
+        if draft.procedure_id != procedure.pk:
+            return redirect(reverse("procedures:apply", args=[draft.procedure.code]) + f"?draft={draft.pk}")
+        initial.update(draft=str(draft.pk), agency=draft.agency_id)
+    form = form_schema.build_form(procedure.form_schema)
+    if draft is not None:
+        form.initial = dict(draft.form_data)
+    applicant = ApplicantForm(procedure=procedure, user=request.user, initial=initial)
+    other_draft = None
+    if draft is None:
+        other_draft = dossiers_of_applicant(request.user, state="draft").filter(procedure=procedure).first()
+    return render(
+        request,
+        "procedures/apply.html",
+        _apply_context(procedure, form, applicant, draft=draft, other_draft=other_draft),
+    )
+
+
+def _positive_id(value: str) -> int | None:
+    value = value.strip()
+    if not value.isascii() or not value.isdigit() or len(value) > 18:
+        return None
+    return int(value) or None
+
+
+def _apply_edit(request: HttpRequest, procedure: Procedure) -> HttpResponse:
+    """Back from step 2: the values again, unvalidated."""
+    form = form_schema.build_form(procedure.form_schema)
+    form.initial = request.POST.dict()
+    initial = {name: request.POST.get(f"hs-{name}", "") for name in ApplicantForm.base_fields}
+    applicant = ApplicantForm(procedure=procedure, user=request.user, initial=initial)
+    return render(request, "procedures/apply.html", _apply_context(procedure, form, applicant))
+
+
+def _apply_draft(request: HttpRequest, procedure: Procedure) -> HttpResponse:
+    """Save a draft without JavaScript ("Lưu nháp"): keep what was typed, come back to the form from the draft."""
+    try:
+        draft = draft_save(request, procedure)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        return _apply_edit(request, procedure)
+    messages.success(request, _("Đã lưu nháp. Bạn có thể tiếp tục hồ sơ này bất cứ lúc nào từ mục “Hồ sơ của tôi”."))
+    return redirect(reverse("procedures:apply", args=[procedure.code]) + f"?draft={draft.pk}")
+
+
+def _bound_forms(request: HttpRequest, procedure: Procedure) -> tuple[Any, ApplicantForm]:
+    form = form_schema.build_form(procedure.form_schema, data=request.POST)
+    applicant = ApplicantForm(request.POST, procedure=procedure, user=request.user)
+    return form, applicant
+
+
+def _check_page(
+    request: HttpRequest, procedure: Procedure, form: Any, applicant: ApplicantForm, documents: DocumentsForm
+) -> HttpResponse:
+    schema = procedure.form_schema
+    context = _apply_context(
+        procedure,
+        form,
+        applicant,
+        rows=_check_rows(schema, form_schema.cleaned_values(schema, form.cleaned_data)),
+        documents_form=documents,
+        agency=applicant.chosen_agency(),
+        carried=[(applicant.add_prefix(name), value) for name, value in _carried(applicant).items()],
+    )
+    return render(request, "procedures/apply_check.html", context)
+
+
+def _carried(applicant: ApplicantForm) -> dict[str, Any]:
+    """Step 1's contact details, agency, key and draft, cleaned, to post again with the files."""
+    data = applicant.cleaned_data
+    agency = applicant.chosen_agency()
+    values = {
+        "applicant_phone": data["applicant_phone"],
+        "applicant_email": data["applicant_email"],
+        "applicant_address": data["applicant_address"],
+        "idempotency_key": data["idempotency_key"],
+        "draft": data["draft"] or "",
+    }
+    if "agency" in applicant.fields and agency is not None:
+        values["agency"] = agency.pk
+    return values
+
+
+def _apply_check(request: HttpRequest, procedure: Procedure) -> HttpResponse:
+    """Check step 1 ("Kiểm tra thông tin"), keep it as a draft and show step 2 with the file inputs."""
+    form, applicant = _bound_forms(request, procedure)
+    if not (form.is_valid() and applicant.is_valid()):
+        return render(request, "procedures/apply.html", _apply_context(procedure, form, applicant))
+    try:
+        draft = draft_save(request, procedure)
+    except (ValidationError, PermissionDenied):
+        draft = None
+    if draft is not None:
+        # The draft's id goes on with the form, so submitting turns this draft into the dossier.
+        data = request.POST.copy()
+        data["hs-draft"] = str(draft.pk)
+        applicant = ApplicantForm(data, procedure=procedure, user=request.user)
+        applicant.is_valid()
+    documents = DocumentsForm(documents=list(procedure.documents.all()))
+    return _check_page(request, procedure, form, applicant, documents)
+
+
+def _apply_submit(request: HttpRequest, procedure: Procedure) -> HttpResponse:
+    """Submit ("Nộp hồ sơ"): the values of step 1 (posted back) and the files of step 2 to ``dossier_submit``."""
+    form, applicant = _bound_forms(request, procedure)
+    # Mandatory documents are checked by the service, so that a retry without files still finds the dossier.
+    documents = DocumentsForm(request.POST, request.FILES, documents=list(procedure.documents.all()), optional=True)
+    if not (form.is_valid() and applicant.is_valid()):
+        return render(request, "procedures/apply.html", _apply_context(procedure, form, applicant))
+    if not documents.is_valid():
+        return _check_page(request, procedure, form, applicant, documents)
+    user = request.user
+    contact = contact_from_account(
+        user,
+        phone=applicant.cleaned_data["applicant_phone"],
+        email=applicant.cleaned_data["applicant_email"],
+        address=applicant.cleaned_data["applicant_address"],
+    )
+    try:
+        dossier = dossier_submit(
+            applicant=user,
+            procedure=procedure,
+            data=form_schema.cleaned_values(procedure.form_schema, form.cleaned_data),
+            files=documents.files_by_document(),
+            contact=contact,
+            agency=applicant.chosen_agency(),
+            idempotency_key=applicant.cleaned_data["idempotency_key"],
+            draft=own_draft(user, procedure, applicant.cleaned_data["draft"]),
+        )
+    except ValidationError as error:
+        add_service_errors(error, documents, form, applicant)
+    except PermissionDenied as error:
+        documents.add_error(None, str(error))
+    else:
+        messages.success(
+            request,
+            _("Đã nộp hồ sơ thành công. Mã hồ sơ của bạn: {code}. Hãy ghi lại mã này để tra cứu.").format(
+                code=dossier.receipt_code
+            ),
+        )
+        return redirect("dossiers:detail", pk=dossier.pk)
+    if form.errors or applicant.errors:
+        return render(request, "procedures/apply.html", _apply_context(procedure, form, applicant))
+    return _check_page(request, procedure, form, applicant, documents)
 
 
 @staff_required

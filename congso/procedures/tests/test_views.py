@@ -167,6 +167,7 @@ VALID = {
     "phone": "0912 345 678",
     "copies": "2",
     "agree": "on",
+    "hs-applicant_phone": "0912 345 678",
     "_action": "check",
 }
 
@@ -232,8 +233,9 @@ class TestApplyPage:
         assert "<dd>Nữ</dd>" in html
         assert "<dd>0912345678</dd>" in html
         assert "<dd>Có</dd>" in html
-        assert "phân hệ hồ sơ" in html
         assert '<input type="hidden" name="child_birth_date" value="2026-03-01">' in html
+        assert 'enctype="multipart/form-data"' in html
+        assert "Nộp hồ sơ" in html
 
     def test_edit_brings_values_back_without_errors(self, client, birth):
         client.force_login(CitizenFactory())
