@@ -18,6 +18,9 @@ urlpatterns = [
     path("accounts/", include("congso.accounts.urls")),
     path("procedures/", include("congso.procedures.urls")),
     path("backoffice/agencies/", include("congso.agencies.urls")),
+    path("backoffice/dossiers/", include("congso.dossiers.backoffice_urls")),
+    path("hop-thu/", include("congso.notify.urls")),
+    path("", include("congso.dossiers.urls")),
     path("", include("congso.web.urls")),
 ]
 if settings.DEBUG:

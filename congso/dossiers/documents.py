@@ -45,7 +45,7 @@ def _applicant_rows(dossier: Dossier) -> list[tuple[str, str]]:
         (_("Số định danh / mã số thuế"), dossier.applicant_id_number or "—"),
         (_("Số điện thoại"), dossier.applicant_phone),
         (_("Địa chỉ"), dossier.applicant_address or "—"),
-        (_("Thủ tục"), "{} – {}".format(dossier.procedure.code, dossier.procedure.name)),
+        (_("Thủ tục"), f"{dossier.procedure.code} – {dossier.procedure.name}"),
     ]
 
 
@@ -84,7 +84,7 @@ def supplement_request_pdf(dossier: Dossier) -> bytes:
         rows=_applicant_rows(dossier),
         paragraphs=[
             _("Cơ quan đề nghị ông/bà bổ sung, hoàn thiện hồ sơ gồm những nội dung sau:"),
-            *["{}. {}".format(i, item) for i, item in enumerate(items, start=1)],
+            *[f"{i}. {item}" for i, item in enumerate(items, start=1)],
             request.get("note") or "",
             _("Thời gian chờ bổ sung không tính vào thời hạn giải quyết hồ sơ."),
         ],

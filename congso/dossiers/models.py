@@ -98,6 +98,9 @@ class Dossier(Case):
         related_name="dossiers",
     )
     applicant_name = models.CharField(_("họ tên người nộp"), max_length=255)
+    applicant_search = models.CharField(
+        _("họ tên không dấu"), max_length=255, blank=True, editable=False, help_text=_("Để tìm kiếm; do dịch vụ ghi.")
+    )
     applicant_id_number = models.CharField(_("số định danh / mã số thuế"), max_length=20, blank=True)
     applicant_phone = models.CharField(_("số điện thoại"), max_length=15, validators=[validate_phone])
     applicant_email = models.EmailField(_("thư điện tử"), blank=True)
@@ -138,7 +141,9 @@ class Dossier(Case):
     result_token = models.CharField(_("mã xác thực kết quả"), max_length=40, unique=True, null=True, blank=True)
     result_issued_at = models.DateTimeField(_("cấp kết quả lúc"), null=True, blank=True)
     returned_at = models.DateTimeField(_("trả kết quả lúc"), null=True, blank=True)
-    return_method = models.CharField(_("hình thức nhận kết quả"), max_length=10, choices=ReturnMethod.choices, blank=True)
+    return_method = models.CharField(
+        _("hình thức nhận kết quả"), max_length=10, choices=ReturnMethod.choices, blank=True
+    )
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
     objects = DossierQuerySet.as_manager()
@@ -279,7 +284,9 @@ class DossierRating(models.Model):
     """The applicant's satisfaction rating (đánh giá mức độ hài lòng) once the result is returned."""
 
     dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="rating")
-    score = models.PositiveSmallIntegerField(_("mức độ hài lòng"), validators=[MinValueValidator(1), MaxValueValidator(5)])
+    score = models.PositiveSmallIntegerField(
+        _("mức độ hài lòng"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
     comment = models.TextField(_("góp ý"), blank=True, max_length=2000)
     created_at = models.DateTimeField(_("đánh giá lúc"))
 

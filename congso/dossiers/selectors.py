@@ -49,8 +49,8 @@ def dossiers_visible_to(user: AnyUser) -> QuerySet[Dossier]:
         return dossiers.filter(applicant=user)
     if has_city_role(user, *CITY_READERS):
         return dossiers.submitted()
-    ids = list(agencies_for(user).values_list("pk", flat=True))
-    return dossiers.submitted().filter(Q(agency_id__in=ids) | Q(received_by_id__in=ids))
+    agencies = agencies_for(user).values("pk")
+    return dossiers.submitted().filter(Q(agency_id__in=agencies) | Q(received_by_id__in=agencies))
 
 
 def can_staff_see(user: AnyUser, dossier: Dossier) -> bool:
@@ -149,8 +149,10 @@ def dossier_queue(user: AbstractBaseUser, filters: QueueFilter, *, at: datetime 
     if text:
         matches = Q(receipt_code__icontains=text.upper()) | Q(applicant_phone__contains=text)
         matches |= Q(applicant_id_number=text)
-        for term in search_terms(text):
-            matches |= Q(applicant_name__icontains=term)
+        terms = search_terms(text)
+        if terms:
+            # Every word of the name, typed with or without diacritics.
+            matches |= Q(*(Q(applicant_search__contains=term) for term in terms))
         dossiers = dossiers.filter(matches)
     return dossiers.order_by("due_at", "submitted_at", "id")
 

@@ -32,6 +32,7 @@ from congso.agencies.permissions import has_agency_role
 from congso.core import calendar, uploads
 from congso.core.cases import CREATE, InvalidTransition, TransitionNotAllowed
 from congso.core.services import code_next
+from congso.core.text import fold
 from congso.dossiers import documents
 from congso.dossiers.links import tracking_url
 from congso.dossiers.models import (
@@ -447,6 +448,7 @@ def _create_submitted(
 
 def _apply_contact(dossier: Dossier, contact: Contact) -> None:
     dossier.applicant_name = contact.name
+    dossier.applicant_search = fold(contact.name)
     dossier.applicant_phone = contact.phone
     dossier.applicant_id_number = contact.id_number
     dossier.applicant_email = contact.email
@@ -970,8 +972,6 @@ def dossier_rate(*, actor: User, dossier: Dossier, score: int, comment: str = ""
 @transaction.atomic
 def dossier_message_post(*, actor: User, dossier: Dossier, body: str) -> DossierMessage:
     """A message on the dossier from the applicant or from a staff member of a handling agency."""
-    from congso.dossiers.selectors import can_staff_see
-
     if dossier.state == State.DRAFT:
         raise ValidationError(_("Hồ sơ nháp chưa gửi tới cơ quan."), code="draft")
     body = (body or "").strip()
@@ -980,7 +980,9 @@ def dossier_message_post(*, actor: User, dossier: Dossier, body: str) -> Dossier
     if len(body) > 4000:
         raise ValidationError({"body": ValidationError(_("Nội dung tối đa 4.000 ký tự."), code="max_length")})
     from_agency = not is_applicant(actor, dossier)
-    if from_agency and not can_staff_see(actor, dossier):
+    if from_agency and not (
+        has_agency_role(actor, dossier.agency_id) or has_agency_role(actor, dossier.received_by_id)
+    ):
         raise PermissionDenied(_("Bạn không có quyền trao đổi về hồ sơ này."))
     message = DossierMessage.objects.create(
         dossier=dossier,

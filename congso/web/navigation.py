@@ -26,6 +26,7 @@ def backoffice_links(*, user, path: str) -> list[NavLink]:
     """The back-office modules for ``user``; the audit log only for platform admins."""
     entries: list[tuple[str | Promise, str, bool]] = [
         (_("Tổng quan"), reverse("web:backoffice"), True),
+        (_("Hồ sơ"), reverse("backoffice_dossiers:queue"), False),
         (_("Cơ quan"), reverse("agencies:list"), False),
         (_("Thủ tục"), reverse("procedures:manage_list"), False),
     ]
