@@ -158,6 +158,11 @@ class Dossier(Case):
                 condition=models.Q(idempotency_key__isnull=False),
                 name="dossiers_dossier_idempotency",
             ),
+            models.UniqueConstraint(
+                fields=["applicant", "procedure"],
+                condition=models.Q(state="draft"),
+                name="dossiers_dossier_one_draft",
+            ),
         ]
         indexes = [
             models.Index(fields=["agency", "state", "due_at"], name="dossiers_agency_state_due"),

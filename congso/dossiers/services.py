@@ -292,6 +292,8 @@ def dossier_draft_save(
         raise ValidationError(_("Dữ liệu tờ khai không hợp lệ."), code="invalid")
     names = {spec.get("name") for spec in procedure.form_schema if isinstance(spec, dict)}
     values = {k: str(v)[:2000] for k, v in data.items() if k in names and v not in (None, "")}
+    if draft is None:
+        draft = _open_draft(applicant, procedure)
     if draft is not None:
         draft = Dossier.objects.select_for_update().get(pk=draft.pk)
         if draft.applicant_id != applicant.pk or draft.state != State.DRAFT:
@@ -319,8 +321,18 @@ def dossier_draft_save(
         form_data=values,
         state=CREATE,
     )
-    dossier_workflow.perform(draft, "draft", actor=applicant)
+    try:
+        with transaction.atomic():
+            dossier_workflow.perform(draft, "draft", actor=applicant)
+    except IntegrityError:
+        # A second tab (or an autosave racing the form) created this procedure's draft first: update that one.
+        return dossier_draft_save(applicant=applicant, procedure=procedure, data=data, agency=agency)
     return draft
+
+
+def _open_draft(applicant: User, procedure: Procedure) -> Dossier | None:
+    """The applicant keeps one draft per procedure."""
+    return Dossier.objects.filter(applicant=applicant, procedure=procedure, state=State.DRAFT).first()
 
 
 def _all_or_errors(*checks: Callable[[], Any]) -> list[Any]:
@@ -415,6 +427,7 @@ def _create_submitted(
     checked: list[_Upload],
 ) -> Dossier:
     now = timezone.now()
+    draft = draft or _open_draft(applicant, procedure)
     if draft is not None:
         dossier = Dossier.objects.select_for_update().get(pk=draft.pk)
         if dossier.applicant_id != applicant.pk:

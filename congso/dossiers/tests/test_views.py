@@ -367,7 +367,7 @@ class TestMine:
 
     def test_paginates(self, logged_in, citizen, procedure):
         for _ in range(21):
-            draft_dossier(applicant=citizen, procedure=procedure)
+            submitted_dossier(applicant=citizen, procedure=procedure)
 
         html = html_of(logged_in.get(self.url, {"page": 2}))
 
