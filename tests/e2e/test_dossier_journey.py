@@ -83,7 +83,7 @@ def act(page, dossier: Dossier, action: str, button: str) -> None:
 
 
 def test_birth_registration_from_application_to_rating(page, browser, live_server, login_staff, ward, tmp_path):
-    agency, staff, citizen = ward
+    _agency, staff, citizen = ward
     certificate = tmp_path / "giay-chung-sinh.pdf"
     certificate.write_bytes(pdf_bytes("Giấy chứng sinh số 123"))
 
@@ -116,7 +116,8 @@ def test_birth_registration_from_application_to_rating(page, browser, live_serve
     act(leader, dossier, "approve", "Phê duyệt")
     dossier.refresh_from_db()
     assert dossier.state == Dossier.State.RELEASED
-    assert [e.action for e in dossier.events.order_by("seq")] == ["draft", "submit", "accept", "complete_step", "approve"]
+    history = [e.action for e in dossier.events.order_by("seq")]
+    assert history == ["draft", "submit", "accept", "complete_step", "approve"]
 
     # The citizen is notified, downloads the result, verifies it and rates the service.
     page.goto("/hop-thu/")
