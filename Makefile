@@ -63,3 +63,15 @@ messages: $(VENV)/.base-installed
 
 clean:
 	rm -rf $(VENV) var
+
+## bench: load benchmark (gunicorn, PostgreSQL at 127.0.0.1:5432, Debian's wrk); results into docs/benchmarks.md
+## (a quick smoke run that records nothing: make bench BENCH_ARGS="--duration 5")
+WRK := /usr/bin/wrk
+BENCH_ARGS ?= --record
+.PHONY: bench
+bench: $(VENV)/.base-installed $(WRK)
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+$(WRK):
+	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null

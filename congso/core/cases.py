@@ -95,7 +95,9 @@ class Workflow:
     ``deadline(case)`` gives the working days allowed once the clock starts;
     ``due_soon_days`` is how close to the deadline a case counts as due soon;
     ``judge(case, status)`` may harden the verdict with a rule of the case type
-    (e.g. a dossier asked twice for supplements is late whatever the dates).
+    (e.g. a dossier asked twice for supplements is late whatever the dates);
+    ``on_change(case)`` runs after every transition, inside its transaction
+    (e.g. to drop a cached view of the case on commit).
     """
 
     name: str
@@ -106,6 +108,7 @@ class Workflow:
     deadline: Callable[[Any], Decimal] | None = None
     due_soon_days: Decimal = Decimal(1)
     judge: Callable[[Any, SlaStatus], SlaStatus] | None = None
+    on_change: Callable[[Any], None] | None = None
     _by_name: dict[str, Transition] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -201,6 +204,8 @@ class Workflow:
             obj=case,
             data={"from": current, "to": case.state, "reason": reason, **(data or {})},
         )
+        if self.on_change is not None:
+            self.on_change(case)
         return event
 
     def _locked_state(self, case: Case) -> str:

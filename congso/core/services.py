@@ -73,7 +73,7 @@ def audit_record(
     if context is not None:
         entry.ip = _valid_ip(context.ip)
         entry.user_agent = context.user_agent[:300]
-    entry.full_clean()
+    entry.full_clean(exclude=["actor"])  # the actor is an instance in hand: no query to check it
     entry.save()
     return entry
 
@@ -153,7 +153,10 @@ def code_next(*, scope: str, day: date) -> int:
 
     One atomic upsert (``INSERT … ON CONFLICT DO UPDATE … RETURNING``, on both
     SQLite and PostgreSQL), so concurrent callers never get the same number and
-    a number is never reused; a rolled-back transaction gives its number back.
+    a number is never reused. The counter row stays locked until the caller's
+    transaction ends: call it outside a long transaction (in autocommit it is
+    its own) so callers of one scope do not queue behind each other; a caller
+    that fails after taking a number leaves a gap.
     """
     table = connection.ops.quote_name(CodeCounter._meta.db_table)
     with connection.cursor() as cursor:

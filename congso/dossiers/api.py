@@ -27,7 +27,7 @@ from typing import Annotated, Any, Literal, TypeVar
 import pydantic
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.urls import reverse
 from django.utils import timezone
@@ -44,7 +44,7 @@ from congso.agencies.permissions import agencies_for
 from congso.agencies.selectors import agency_get, staff_user_get
 from congso.api.errors import ApiError, ErrorOut
 from congso.core.cases import SlaStatus
-from congso.dossiers import services
+from congso.dossiers import services, tracking
 from congso.dossiers.links import verify_url
 from congso.dossiers.models import Dossier, DossierFile, DossierMessage, DossierRating
 from congso.dossiers.selectors import (
@@ -62,7 +62,7 @@ from congso.dossiers.selectors import (
 )
 from congso.dossiers.workflow import dossier_workflow
 from congso.procedures.models import Procedure
-from congso.procedures.selectors import procedure_get, procedure_get_visible
+from congso.procedures.selectors import procedure_for_application, procedure_get_visible
 
 router = Router(tags=["dossiers"], auth=api_auth)
 
@@ -572,15 +572,17 @@ def _created_or_replayed(dossier: Dossier) -> Status:
 
 def _procedure(code: str) -> Procedure:
     try:
-        return procedure_get(code)
+        return procedure_for_application(code)
     except Http404:
         raise _invalid("procedure", gettext("Không tìm thấy thủ tục đang công bố với mã này."), "unknown") from None
 
 
-def _agency(code: str | None, field: str = "agency") -> Agency | None:
+def _agency(code: str | None, field: str = "agency", procedure: Procedure | None = None) -> Agency | None:
+    """The agency with this code; looked up among the procedure's own agencies first (already loaded)."""
     if not code:
         return None
-    agency = agency_get(code=code)
+    known = [a for a in procedure.agencies.all() if a.code == code] if procedure is not None else []
+    agency = known[0] if known else agency_get(code=code)
     if agency is None:
         raise _invalid(field, gettext("Không tìm thấy cơ quan với mã này."), "unknown")
     return agency
@@ -834,8 +836,8 @@ def dossier_create(request: HttpRequest, idempotency: Header[IdempotencyHeader])
     user = request.auth
     dossier = services.dossier_submit(
         applicant=user,
-        procedure=_procedure(form.procedure),
-        agency=_agency(form.agency),
+        procedure=(procedure := _procedure(form.procedure)),
+        agency=_agency(form.agency, procedure=procedure),
         data=values,
         files=files,
         contact=services.contact_from_account(
@@ -996,14 +998,23 @@ def dossier_tracking(
     request: HttpRequest,
     receipt_code: str = Path(..., max_length=60),
     phone_last4: str = Query(..., max_length=4, description="4 số cuối của số điện thoại người nộp"),
-) -> dict[str, Any]:
+) -> HttpResponse:
     """Status, dates and history of a dossier, without personal data; 404 on any mismatch.
 
-    Repeated wrong guesses lock the receipt code for a while.
+    Repeated wrong guesses lock the receipt code for a while. The answer is cached briefly
+    (``congso.dossiers.tracking``) and dropped whenever the dossier moves.
     """
-    dossier = dossier_track(receipt_code, phone_last4) if RECEIPT_CODE.fullmatch(receipt_code) else None
-    if dossier is None:
-        raise Http404
+    body = tracking.cached(receipt_code, phone_last4)
+    if body is None:
+        dossier = dossier_track(receipt_code, phone_last4) if RECEIPT_CODE.fullmatch(receipt_code) else None
+        if dossier is None:
+            raise Http404
+        body = TrackingOut.model_validate(_tracking(dossier)).model_dump_json().encode()
+        tracking.remember(dossier.receipt_code, dossier.applicant_phone, body)
+    return HttpResponse(body, content_type="application/json")
+
+
+def _tracking(dossier: Dossier) -> dict[str, Any]:
     return {
         "receipt_code": dossier.receipt_code,
         "state": dossier.state,

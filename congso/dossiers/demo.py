@@ -23,7 +23,6 @@ import hashlib
 import random
 import secrets
 import time
-import unicodedata
 from bisect import bisect_left
 from collections import Counter
 from contextlib import AbstractContextManager, nullcontext
@@ -45,6 +44,7 @@ from congso.core import calendar, uploads
 from congso.core.cases import CREATE
 from congso.core.models import AuditEntry
 from congso.core.services import audit_record, code_next
+from congso.core.text import fold
 from congso.dossiers import documents
 from congso.dossiers.models import Dossier, DossierApology, DossierFile, DossierRating, DossierStep
 from congso.dossiers.workflow import dossier_workflow
@@ -323,11 +323,6 @@ def _staff_by_agency() -> dict[int, dict[str, Any]]:
 # --- Random people ----------------------------------------------------------------------------------
 
 
-def _ascii(text: str) -> str:
-    text = text.replace("Đ", "D").replace("đ", "d")
-    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c)).lower()
-
-
 class _People:
     def __init__(self, rng: random.Random, today: date) -> None:
         self.rng = rng
@@ -372,10 +367,11 @@ class _People:
         born = self.birth_date()
         email = ""
         if self.rng.random() < email_share:
-            parts = _ascii(name).split()
+            parts = fold(name).split()
             email = f"{parts[-1]}.{parts[0]}{self.rng.randint(1, 999)}@example.com"
         return {
             "applicant_name": name,
+            "applicant_search": fold(name),
             "applicant_id_number": self.personal_id(born, sex),
             "applicant_phone": self.phone(),
             "applicant_email": email,
@@ -984,6 +980,7 @@ def _citizen_plans(planner: _Planner, procs: dict[str, _Proc], citizen: Any, clo
         return []
     contact = {
         "applicant_name": citizen.display_name,
+        "applicant_search": fold(citizen.display_name),
         "applicant_id_number": citizen.personal_id or "",
         "applicant_phone": citizen.phone,
         "applicant_email": citizen.email,

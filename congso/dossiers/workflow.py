@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from congso.agencies.models import Membership
 from congso.agencies.permissions import has_agency_role
 from congso.core.cases import CREATE, Actor, Clock, SlaStatus, Transition, Workflow
+from congso.dossiers import tracking
 from congso.dossiers.models import Dossier, DossierEvent
 
 State = Dossier.State
@@ -174,4 +175,5 @@ dossier_workflow = Workflow(
     state_labels=dict(State.choices),
     deadline=_deadline,
     judge=_judge,
+    on_change=lambda dossier: tracking.forget(dossier.receipt_code),
 )

@@ -92,7 +92,7 @@ class InboxChannel(Channel):
             body=delivery.body,
             url=delivery.url,
         )
-        notification.full_clean()
+        notification.full_clean(exclude=["user"])  # the user is an instance in hand: no query to check it
         notification.save()
         delivery.notification = notification
 

@@ -73,8 +73,9 @@ def notify(
         url=_checked_url(url),
         kind=(kind or "").strip(),
     )
+    channels = get_channels()
     with transaction.atomic():
-        for channel in get_channels():
+        for channel in channels:
             channel.deliver(delivery)
     return delivery.notification
 

@@ -54,6 +54,14 @@ def procedure_get(code: str) -> Procedure:
     return procedure
 
 
+def procedure_for_application(code: str) -> Procedure:
+    """The published procedure with just what an application needs (documents, agencies); ``Http404`` if none."""
+    procedure = Procedure.objects.filter(is_published=True, code=code).prefetch_related("documents", "agencies").first()
+    if procedure is None:
+        raise Http404(code)
+    return procedure
+
+
 def field_list() -> QuerySet[Field]:
     """Fields (lĩnh vực) with at least one published procedure, each with ``procedure_count``."""
     return (

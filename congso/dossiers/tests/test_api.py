@@ -393,8 +393,8 @@ def test_draft_for_an_unknown_procedure_is_a_field_error(client, as_citizen):
 
 
 def test_my_dossiers_are_paginated_and_filtered(client, procedure, citizen, as_citizen):
-    draft = draft_dossier(applicant=citizen, procedure=procedure)
     open_ones = [submitted_dossier(applicant=citizen, procedure=procedure) for _ in range(3)]
+    draft = draft_dossier(applicant=citizen, procedure=procedure)  # after: a submission takes up an open draft
     submitted_dossier(procedure=procedure)  # someone else's
 
     with CaptureQueriesContext(connection) as queries:
@@ -604,6 +604,22 @@ def test_tracking_with_the_right_phone_digits_shows_status_without_personal_data
     text = response.content.decode()
     assert citizen.full_name not in text and "0912345678" not in text and "actor" not in text
     assert len(queries) <= 3
+
+
+def test_tracking_answer_is_cached_until_the_dossier_moves(client, procedure, citizen, django_capture_on_commit_callbacks):
+    dossier = submitted_dossier(applicant=citizen, procedure=procedure)
+    url = f"{URL}tracking/{dossier.receipt_code}?phone_last4=5678"
+    first = client.get(url)
+
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.dossier_accept(actor=agency_staff(dossier.agency).desk, dossier=dossier)
+    moved = client.get(url)
+
+    assert again.content == first.content and len(queries) == 0
+    assert (first.json()["state"], moved.json()["state"]) == ("submitted", "processing")
+    assert client.get(f"{URL}tracking/{dossier.receipt_code}?phone_last4=0000").status_code == 404
 
 
 @pytest.mark.parametrize("query", ["?phone_last4=0000", "?phone_last4=56789", "?phone_last4=abcd", ""])

@@ -21,6 +21,7 @@ from django.utils import timezone
 from congso.accounts.validators import validate_personal_id, validate_phone
 from congso.core.cases import CREATE, SlaStatus
 from congso.core.models import AuditEntry, CodeCounter
+from congso.core.text import fold
 from congso.dossiers import demo
 from congso.dossiers.models import Dossier, DossierApology, DossierEvent, DossierFile, DossierRating, DossierStep
 from congso.dossiers.workflow import dossier_workflow
@@ -208,6 +209,7 @@ def test_applicants_look_real(history, db):
         assert re.fullmatch(r"09\d{8}", dossier.applicant_phone)
         validate_phone(dossier.applicant_phone)
         validate_personal_id(dossier.applicant_id_number)
+        assert dossier.applicant_search == fold(dossier.applicant_name)
         assert dossier.form_data
 
 

@@ -1,0 +1,1 @@
+"""Load benchmarks: gunicorn on PostgreSQL driven by wrk (see docs/benchmarks.md)."""
