@@ -606,7 +606,9 @@ def test_tracking_with_the_right_phone_digits_shows_status_without_personal_data
     assert len(queries) <= 3
 
 
-def test_tracking_answer_is_cached_until_the_dossier_moves(client, procedure, citizen, django_capture_on_commit_callbacks):
+def test_tracking_answer_is_cached_until_the_dossier_moves(
+    client, procedure, citizen, django_capture_on_commit_callbacks
+):
     dossier = submitted_dossier(applicant=citizen, procedure=procedure)
     url = f"{URL}tracking/{dossier.receipt_code}?phone_last4=5678"
     first = client.get(url)
