@@ -58,8 +58,8 @@ lock: | $(BIN)/python
 
 ## messages: refresh and compile translations (needs GNU gettext)
 messages: $(VENV)/.base-installed
-	$(MANAGE) makemessages -l en --no-obsolete --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*'
-	$(MANAGE) compilemessages --ignore '.venv/*'
+	$(DEMO_ENV) $(MANAGE) makemessages -l en --no-obsolete --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*'
+	$(DEMO_ENV) $(MANAGE) compilemessages --ignore '.venv/*'
 
 clean:
 	rm -rf $(VENV) var
