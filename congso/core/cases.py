@@ -13,7 +13,9 @@ applicant, can be extended, and stops when the case ends; ``sla_status`` says
 at any instant whether a case is on time, due soon, late or paused.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -30,8 +32,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from congso.core import calendar
-from congso.core.models import Case, CaseEvent
-from congso.core.services import actor_label, audit_record
+from congso.core.models import AuditEntry, Case, CaseEvent
+from congso.core.services import actor_label, audit_entry, audit_record
 
 Actor = AbstractBaseUser | AnonymousUser | None
 
@@ -88,6 +90,21 @@ class Transition:
         return self.target(case) if callable(self.target) else self.target
 
 
+CASE_FIELDS = ("state", "state_changed_at", "clock_started_at", "due_at", "clock_paused_at", "clock_ended_at")
+CASE_FIELDS += ("paused_days",)
+
+
+@dataclass
+class _Replay:
+    """What a ``Workflow.replay`` block holds back until it ends."""
+
+    seqs: dict[int, int] = field(default_factory=dict)  # case pk → seq of its last event
+    cases: dict[int, Case] = field(default_factory=dict)  # case pk → case to save at the end
+    changed: dict[int, set[str]] = field(default_factory=dict)  # case pk → its fields to save
+    events: list[CaseEvent] = field(default_factory=list)
+    entries: list[AuditEntry] = field(default_factory=list)
+
+
 @dataclass
 class Workflow:
     """The states and transitions of one case type, bound to its model and its event model.
@@ -110,9 +127,11 @@ class Workflow:
     judge: Callable[[Any, SlaStatus], SlaStatus] | None = None
     on_change: Callable[[Any], None] | None = None
     _by_name: dict[str, Transition] = field(init=False, repr=False)
+    _replay: ContextVar[_Replay | None] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._by_name = {t.name: t for t in self.transitions}
+        self._replay = ContextVar(f"congso.cases.replay.{self.name}", default=None)
 
     def transition(self, name: str) -> Transition:
         try:
@@ -136,7 +155,41 @@ class Workflow:
         """The transitions this user may perform on the case now, in declaration order."""
         return [t for t in self._by_name.values() if case.state in t.sources and _is_allowed(t, user, case)]
 
-    @transaction.atomic
+    @contextmanager
+    def replay(self) -> Iterator[None]:
+        """Bulk mode for replaying many transitions at past instants (the demo history, imports).
+
+        Inside the block ``perform`` checks transitions, actors and reasons and
+        moves the clock exactly as ever, but it trusts the state of the case
+        objects it is given instead of re-reading and locking each row (the
+        caller works in this block's transaction, on cases it holds), numbers
+        events from memory, and writes each changed case once (its state, its
+        clock and the ``changes`` given), and the events and audit entries in
+        bulk, when the block ends; ``on_change`` runs then, once per case.
+        Until then the database lags behind the objects, and the events
+        ``perform`` returns are not saved yet. A case created in the block gets
+        the instant of the transition that created it as ``created_at``; audit
+        entries keep the instant of their transition as ``data["at"]``. The
+        block is all or nothing. Not for requests: only one writer may replay
+        a case.
+        """
+        if self._replay.get() is not None:
+            raise RuntimeError("Workflow.replay blocks do not nest")
+        pending = _Replay()
+        token = self._replay.set(pending)
+        try:
+            with transaction.atomic():
+                yield
+                for pk, case in pending.cases.items():
+                    case.save(update_fields=pending.changed[pk])
+                self.event_model.objects.bulk_create(pending.events, batch_size=500)
+                AuditEntry.objects.bulk_create(pending.entries, batch_size=500)
+                if self.on_change is not None:
+                    for case in pending.cases.values():
+                        self.on_change(case)
+        finally:
+            self._replay.reset(token)
+
     def perform(
         self,
         case: Case,
@@ -157,13 +210,37 @@ class Workflow:
         the past with it). A case not yet saved is created by a transition
         whose ``sources`` contain ``CREATE``.
         """
+        # A replay block is all or nothing already: no savepoint per transition there.
+        with transaction.atomic(savepoint=self._replay.get() is None):
+            return self._perform(
+                case, name, actor=actor, reason=reason, data=data, changes=changes, due_at=due_at, at=at
+            )
+
+    def _perform(
+        self,
+        case: Case,
+        name: str,
+        *,
+        actor: Actor,
+        reason: str,
+        data: dict[str, Any] | None,
+        changes: dict[str, Any] | None,
+        due_at: datetime | None,
+        at: datetime | None,
+    ) -> CaseEvent:
         transition = self.transition(name)
         if actor is not None and not actor.is_authenticated:
             # None is the system; an anonymous visitor may do nothing.
             raise TransitionNotAllowed(_("Vui lòng đăng nhập để “{action}”.").format(action=transition.label))
         at = at or timezone.now()
+        replay = self._replay.get()
         creating = case.pk is None
-        current = CREATE if creating else self._locked_state(case)
+        if creating:
+            current = CREATE
+        elif replay is not None:
+            current = case.state
+        else:
+            current = self._locked_state(case)
         if current != case.state and not creating:
             case.state = current
         if current not in transition.sources:
@@ -183,9 +260,17 @@ class Workflow:
         case.state_changed_at = at
         for attribute, value in (changes or {}).items():
             setattr(case, attribute, value)
-        case.save()
+        if replay is None or creating:
+            case.save()
+        if replay is not None:
+            fields = replay.changed.setdefault(case.pk, set(CASE_FIELDS))
+            if creating:
+                case.created_at = at  # auto_now_add stamped the insert with now; the final save keeps the past
+                fields.add("created_at")
+            fields.update(changes or {})
+            replay.cases[case.pk] = case
         event = self.event_model(
-            seq=1 if creating else self._next_seq(case),
+            seq=self._seq(case, creating, replay),
             at=at,
             actor=actor,
             actor_label=actor_label(actor) if actor is not None else "",
@@ -197,16 +282,32 @@ class Workflow:
             data=data or {},
             **{self.case_field: case},
         )
+        audit = {"from": current, "to": case.state, "reason": reason, **(data or {})}
+        if replay is not None:
+            replay.events.append(event)
+            entry = audit_entry(
+                actor=actor, action=f"{self.name}.{transition.name}", obj=case, data={**audit, "at": at.isoformat()}
+            )
+            entry.full_clean(exclude=["actor"])
+            replay.entries.append(entry)
+            return event
         event.save()
-        audit_record(
-            actor=actor,
-            action=f"{self.name}.{transition.name}",
-            obj=case,
-            data={"from": current, "to": case.state, "reason": reason, **(data or {})},
-        )
+        audit_record(actor=actor, action=f"{self.name}.{transition.name}", obj=case, data=audit)
         if self.on_change is not None:
             self.on_change(case)
         return event
+
+    def _seq(self, case: Case, creating: bool, replay: _Replay | None) -> int:
+        """The number of the case's next event: from the database, or from memory while replaying."""
+        if creating:
+            seq = 1
+        elif replay is not None and case.pk in replay.seqs:
+            seq = replay.seqs[case.pk] + 1
+        else:
+            seq = self._next_seq(case)
+        if replay is not None:
+            replay.seqs[case.pk] = seq
+        return seq
 
     def _locked_state(self, case: Case) -> str:
         return type(case).objects.select_for_update().values_list("state", flat=True).get(pk=case.pk)

@@ -41,22 +41,14 @@ def _valid_ip(value: str | None) -> str | None:
     return value
 
 
-@transaction.atomic
-def audit_record(
+def audit_entry(
     *,
     actor: AbstractBaseUser | None,
     action: str,
     obj: models.Model | None = None,
     data: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Append one entry to the audit log.
-
-    ``actor`` is the user who acted (None or an anonymous user for the system
-    or an anonymous visitor); their name is kept as a snapshot so the entry
-    still reads correctly after the account changes or is removed. ``action``
-    is ``"app.verb"``, e.g. ``"dossiers.submit"``. The IP address and user
-    agent come from the request being served, if any.
-    """
+    """The entry ``audit_record`` appends, built but not saved (for writers that save entries in bulk)."""
     if actor is not None and not actor.is_authenticated:
         actor = None
     entry = AuditEntry(
@@ -73,6 +65,26 @@ def audit_record(
     if context is not None:
         entry.ip = _valid_ip(context.ip)
         entry.user_agent = context.user_agent[:300]
+    return entry
+
+
+@transaction.atomic
+def audit_record(
+    *,
+    actor: AbstractBaseUser | None,
+    action: str,
+    obj: models.Model | None = None,
+    data: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append one entry to the audit log.
+
+    ``actor`` is the user who acted (None or an anonymous user for the system
+    or an anonymous visitor); their name is kept as a snapshot so the entry
+    still reads correctly after the account changes or is removed. ``action``
+    is ``"app.verb"``, e.g. ``"dossiers.submit"``. The IP address and user
+    agent come from the request being served, if any.
+    """
+    entry = audit_entry(actor=actor, action=action, obj=obj, data=data)
     entry.full_clean(exclude=["actor"])  # the actor is an instance in hand: no query to check it
     entry.save()
     return entry

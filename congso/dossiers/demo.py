@@ -36,7 +36,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from congso.agencies.models import Agency, Membership
@@ -273,6 +273,10 @@ class _Proc:
     @property
     def specialist_step(self) -> str:
         return next((name for _o, name, role, _s in self.steps if role == Role.SPECIALIST), "")
+
+    def first_order(self, *roles: str) -> int | None:
+        """The order of the first step done by one of these roles (what ``current_step`` points at)."""
+        return next((order for order, _n, role, _s in self.steps if role in roles), None)
 
 
 def _catalogue() -> list[_Proc]:
@@ -720,12 +724,14 @@ class _Planner:
         start = calendar.next_working_start(accept_at)
         due = clock.add(start, plan.proc.deadline)
         name = "receive_transfer" if from_transfer else "accept"
+        processing_step = plan.proc.first_order(Role.SPECIALIST, Role.LEADER)
+        approval_step = plan.proc.first_order(Role.LEADER)
         moves.append(
             _Move(
                 name,
                 accept_at,
                 "desk",
-                changes={"accepted_at": accept_at, "appointment_at": due, "current_step": 2},
+                changes={"accepted_at": accept_at, "appointment_at": due, "current_step": processing_step},
                 extra={"assign": True, "from_transfer": from_transfer},
             )
         )
@@ -757,19 +763,21 @@ class _Planner:
         approve_at = clock.add(anchor, span)
         work: list[_Move] = []
         step = {"step": plan.proc.specialist_step}
+        to_approval = {"current_step": approval_step}
         if outcome.send_back:
-            work.append(_Move("complete_step", clock.add(anchor, span * 0.45), "specialist", data=step))
+            first_try = clock.add(anchor, span * 0.45)
+            work.append(_Move("complete_step", first_try, "specialist", data=step, changes=to_approval))
             work.append(
                 _Move(
                     "send_back",
                     clock.add(anchor, span * 0.6),
                     "leader",
                     reason=rng.choice(SEND_BACK_REASONS),
-                    changes={"current_step": 2},
+                    changes={"current_step": processing_step},
                 )
             )
         completed_at = clock.add(anchor, span * rng.uniform(0.65, 0.9))
-        work.append(_Move("complete_step", completed_at, "specialist", data=step, changes={"current_step": 3}))
+        work.append(_Move("complete_step", completed_at, "specialist", data=step, changes=to_approval))
         if outcome.apology:
             apology_at = clock.add(anchor, remaining * 0.9)
             new_appointment = clock.add(approve_at, rng.uniform(0.2, 1.5))
@@ -1108,7 +1116,7 @@ def generate_history(
     return HistorySummary(created=len(queue), skipped=False, seconds=time.monotonic() - started, shares=shares)
 
 
-def history_shares(dossiers=None) -> dict[str, float]:
+def history_shares(dossiers: QuerySet[Dossier] | None = None) -> dict[str, float]:
     """The shares achieved, for the summary and the tests (fractions; on time/late of ended processing)."""
     dossiers = Dossier.objects.submitted() if dossiers is None else dossiers
     rows = list(dossiers.values_list("channel", "state", "supplement_count", "clock_ended_at", "due_at", "paused_days"))

@@ -4,6 +4,7 @@ The catalogue and a small history are loaded once per module inside a
 transaction rolled back at the end, so other test modules never see them.
 """
 
+import random
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -25,7 +26,7 @@ from congso.core.text import fold
 from congso.dossiers import demo
 from congso.dossiers.models import Dossier, DossierApology, DossierEvent, DossierFile, DossierRating, DossierStep
 from congso.dossiers.workflow import dossier_workflow
-from congso.web.demo import accounts
+from congso.web.demo import accounts, agencies
 from congso.web.demo.loader import load_demo
 
 User = get_user_model()
@@ -227,6 +228,11 @@ def test_apologies_ratings_and_steps_go_with_their_events(history, db):
             assert not steps
         elif dossier.state in (State.RELEASED, State.RETURNED):
             assert steps and all(step.completed_at is not None for step in steps)
+            assert dossier.current_step is None
+        elif dossier.state in (State.PROCESSING, State.AWAITING_APPROVAL):
+            pending = [step for step in steps if step.completed_at is None]
+            assert dossier.current_step == pending[0].order, dossier.receipt_code
+            assert (pending[0].role == "leader") == (dossier.state == State.AWAITING_APPROVAL)
     apologised = DossierApology.objects.select_related("dossier")
     for apology in apologised:
         assert apology.new_appointment_at > apology.issued_at
@@ -264,3 +270,45 @@ def test_load_demo_reports_an_existing_history_and_can_skip_it(history, db):
     call_command("load_demo", "--force", "--no-history", stdout=out)
     assert "Hồ sơ lịch sử" not in out.getvalue()
     assert Dossier.objects.count() == SIZE
+
+
+def _played(player: "demo._Player", plan: "demo._Plan", *, replay: bool) -> tuple[dict, list, list]:
+    with dossier_workflow.replay() if replay else transaction.atomic():
+        dossier = player.play(plan)
+    player.flush()
+    dossier.refresh_from_db()
+    fields = ("state", "state_changed_at", "clock_started_at", "due_at", "clock_paused_at", "clock_ended_at")
+    fields += ("paused_days", "created_at", "appointment_at", "supplement_count", "accepted_at", "returned_at")
+    events = [
+        (e.seq, e.action, e.from_state, e.to_state, e.at, e.due_at, e.actor_id, e.reason, e.data)
+        for e in dossier.events.order_by("seq")
+    ]
+    audit = [
+        (entry.action, entry.actor_id, {k: v for k, v in entry.data.items() if k != "at"})
+        for entry in AuditEntry.objects.filter(object_type="dossiers.dossier", object_id=str(dossier.pk)).order_by("id")
+    ]
+    return {name: getattr(dossier, name) for name in fields}, events, audit
+
+
+@pytest.mark.skipif(not hasattr(dossier_workflow, "replay"), reason="the engine has no bulk replay mode")
+def test_the_engine_s_replay_mode_writes_what_plain_performs_write(history, db):
+    # Given one dossier's life with every kind of move, planned twice from the same seed
+    procedure = next(p for p in demo._catalogue() if p.procedure.code == "1.004884")  # 5 days, at the demo ward
+    agency = next(a for a in procedure.agencies if a.code == agencies.BEN_THANH)
+    outcome = {"supplements": 1, "late": True, "apology": True, "send_back": True, "rated": True}
+    plans = []
+    for _ in range(2):
+        rng = random.Random(7)
+        clock = demo._Clock(rng, history.now, 60)
+        planner = demo._Planner(rng, clock, demo._People(rng, history.now.date()), demo._places())
+        draw = demo._Draw(procedure, agency, True, clock.working_days_back(30, 9 * 60))
+        plans.append(planner.plan(draw, outcome=demo._Outcome(**outcome)))
+    player = demo._Player(history.now, demo._staff_by_agency())
+    # When it is played once transition by transition and once in replay mode
+    plain = _played(player, plans[0], replay=False)
+    replayed = _played(player, plans[1], replay=True)
+    # Then the dossier, its events and its audit entries are the same
+    assert replayed == plain
+    actions = [event[1] for event in plain[1]]
+    assert {"request_supplement", "supplement", "send_back", "apologise", "approve", "rate"} <= set(actions)
+    assert {event[6] for event in plain[1]} - {None}  # the demo staff of the ward acted

@@ -68,9 +68,9 @@ class Loaded:
 def demo(django_db_setup, django_db_blocker) -> Iterator[Loaded]:
     with django_db_blocker.unblock(), transaction.atomic():
         with override_settings(DEBUG=True):
-            first_output = _run("load_demo")
+            first_output = _run("load_demo", "--no-history")
         first_counts = _counts()
-        second_output = _run("load_demo", "--force")
+        second_output = _run("load_demo", "--force", "--no-history")
         second_counts = _counts()
         yield Loaded(first_counts, second_counts, first_output, second_output)
         transaction.set_rollback(True)
@@ -283,7 +283,7 @@ def test_a_rerun_keeps_a_password_the_user_changed(demo, db):
     user.set_password("Mat-khau-rieng-2026")
     user.save()
     # When the demo is loaded again
-    _run("load_demo", "--force")
+    _run("load_demo", "--force", "--no-history")
     # Then their own password still works
     user.refresh_from_db()
     assert user.check_password("Mat-khau-rieng-2026")

@@ -1,10 +1,11 @@
 """``manage.py load_demo``: the Ho Chi Minh City demo data and one login per role."""
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from congso.dossiers.demo import HISTORY_SIZE, generate_history
 from congso.web.demo.loader import DemoLogin, load_demo
 
 
@@ -29,8 +30,20 @@ class Command(BaseCommand):
                 "Cho phép chạy khi DEBUG tắt (tạo tài khoản với mật khẩu công khai — không dùng cho hệ thống thật)."
             ),
         )
+        parser.add_argument(
+            "--history",
+            type=int,
+            default=HISTORY_SIZE,
+            metavar="N",
+            help=_("Số hồ sơ lịch sử tạo qua quy trình xử lý trong 12 tháng qua (mặc định {count}).").format(
+                count=HISTORY_SIZE
+            ),
+        )
+        parser.add_argument("--no-history", action="store_true", help=_("Không tạo hồ sơ lịch sử."))
 
-    def handle(self, *args, force: bool = False, **options) -> None:
+    def handle(
+        self, *args, force: bool = False, history: int = HISTORY_SIZE, no_history: bool = False, **options
+    ) -> None:
         if not settings.DEBUG and not force:
             raise CommandError(
                 _(
@@ -55,6 +68,8 @@ class Command(BaseCommand):
                 **summary.procedures
             )
         )
+        if not no_history and history > 0:
+            self._history(history)
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(_("Tài khoản trình diễn:")))
         self.stdout.write(_table(self._rows(summary.logins)))
@@ -64,6 +79,23 @@ class Command(BaseCommand):
                 "Cán bộ đăng nhập bước hai bằng mã TOTP: thêm mã bí mật vào ứng dụng xác thực, hoặc chạy "
                 "“python manage.py demo_totp <tên đăng nhập>” để lấy mã hiện tại."
             )
+        )
+
+    def _history(self, count: int) -> None:
+        """A year of past dossiers played through the case engine, once (a re-run finds them and adds none)."""
+        try:
+            summary = generate_history(n=count)
+        except (ValidationError, PermissionDenied) as exc:
+            messages = getattr(exc, "messages", None) or [str(exc)]
+            raise CommandError(_("Không tạo được hồ sơ lịch sử: {errors}").format(errors="; ".join(messages))) from exc
+        if summary.skipped:
+            self.stdout.write(_("Hồ sơ lịch sử: đã có, không tạo thêm."))
+            return
+        self.stdout.write(
+            _(
+                "Hồ sơ lịch sử: {count} hồ sơ trong 12 tháng qua ({seconds:.0f} giây) — trực tuyến {online:.0%}, "
+                "đúng hạn {on_time:.0%}, đang xử lý {open:.0%}."
+            ).format(count=summary.created, seconds=summary.seconds, **summary.shares)
         )
 
     @staticmethod
