@@ -650,6 +650,7 @@ def dossier_supplement(*, actor: User, dossier: Dossier, files: Files, note: str
     existing = sum(f.size for f in dossier.files.all())
     uploads.check_total([existing, *(u.checked.size for u in checked)])
     with transaction.atomic():
+        promised_deadline = dossier.appointment_at is not None and dossier.appointment_at == dossier.due_at
         dossier_workflow.perform(
             dossier,
             "supplement",
@@ -658,6 +659,10 @@ def dossier_supplement(*, actor: User, dossier: Dossier, files: Files, note: str
             data={"files": len(checked)},
             changes={"supplement_request": {}},
         )
+        if promised_deadline:
+            # The time given back moves the promised date too (unless an apology letter set its own).
+            dossier.appointment_at = dossier.due_at
+            dossier.save(update_fields=["appointment_at"])
         for upload in checked:
             _store(dossier, upload, kind=DossierFile.Kind.SUPPLEMENT, actor=actor)
         _tell_applicant(

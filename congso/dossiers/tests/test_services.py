@@ -228,6 +228,7 @@ def test_supplement_request_pauses_the_clock_and_pushes_the_deadline(office, mon
     assert dossier.state == State.PROCESSING and dossier.clock_paused_at is None
     assert dossier.paused_days == waited
     assert dossier.due_at == calendar.add_working_days(due_before, waited)
+    assert dossier.appointment_at == dossier.due_at
 
 
 def test_supplement_before_acceptance_goes_back_to_reception(office):
