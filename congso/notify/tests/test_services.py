@@ -217,6 +217,7 @@ def test_a_failure_to_enqueue_does_not_reach_the_caller(monkeypatch, caplog, dja
     assert "could not enqueue" in caplog.text
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes the database connection between tasks
 def test_database_backend_queues_the_email_for_the_worker(settings, django_capture_on_commit_callbacks):
     from django.core.management import call_command
     from django_tasks_db.models import DBTaskResult
