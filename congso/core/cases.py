@@ -243,15 +243,7 @@ class Workflow:
             current = self._locked_state(case)
         if current != case.state and not creating:
             case.state = current
-        if current not in transition.sources:
-            raise InvalidTransition(
-                _("Không thể “{action}” khi đang ở trạng thái “{state}”.").format(
-                    action=transition.label, state=self.state_label(current) if current else _("chưa tạo")
-                ),
-                code="invalid_transition",
-            )
-        if not _is_allowed(transition, actor, case):
-            raise TransitionNotAllowed(_("Bạn không có quyền “{action}”.").format(action=transition.label))
+        self._ensure(transition, case, actor, current)
         reason = (reason or "").strip()
         if transition.reason_required and not reason:
             raise ValidationError({"reason": ValidationError(_("Vui lòng nêu lý do."), code="required")})
@@ -308,6 +300,21 @@ class Workflow:
         if replay is not None:
             replay.seqs[case.pk] = seq
         return seq
+
+    def ensure(self, user: Actor, case: Case, name: str) -> None:
+        """Raise what ``perform`` would raise for this transition now (before a service does costly work)."""
+        self._ensure(self.transition(name), case, user, case.state)
+
+    def _ensure(self, transition: Transition, case: Case, actor: Actor, current: str) -> None:
+        if current not in transition.sources:
+            raise InvalidTransition(
+                _("Không thể “{action}” khi đang ở trạng thái “{state}”.").format(
+                    action=transition.label, state=self.state_label(current) if current else _("chưa tạo")
+                ),
+                code="invalid_transition",
+            )
+        if not _is_allowed(transition, actor, case):
+            raise TransitionNotAllowed(_("Bạn không có quyền “{action}”.").format(action=transition.label))
 
     def _locked_state(self, case: Case) -> str:
         return type(case).objects.select_for_update().values_list("state", flat=True).get(pk=case.pk)

@@ -30,7 +30,7 @@ from congso.accounts.validators import normalize_phone, validate_phone
 from congso.agencies.models import Agency, Membership
 from congso.agencies.permissions import has_agency_role
 from congso.core import calendar, uploads
-from congso.core.cases import CREATE, InvalidTransition, TransitionNotAllowed
+from congso.core.cases import CREATE
 from congso.core.services import code_next
 from congso.core.text import fold
 from congso.dossiers import documents
@@ -640,8 +640,7 @@ def dossier_request_supplement(*, actor: User, dossier: Dossier, items: Iterable
 
 def dossier_supplement(*, actor: User, dossier: Dossier, files: Files, note: str = "") -> Dossier:
     """The applicant (or the desk officer at the counter) hands in what was asked; the clock runs again."""
-    if not dossier_workflow.may(actor, dossier, "supplement"):
-        _refuse(actor, dossier, "supplement")
+    dossier_workflow.ensure(actor, dossier, "supplement")
     checked = _check_files(dossier.procedure, files, require_mandatory=False)
     if not checked and not (note or "").strip():
         raise ValidationError(
@@ -673,19 +672,6 @@ def dossier_supplement(*, actor: User, dossier: Dossier, files: Files, note: str
     return dossier
 
 
-def _refuse(actor: AbstractBaseUser | None, dossier: Dossier, name: str) -> None:
-    """Raise the engine's error for a transition that cannot happen (state first, then permission)."""
-    transition = dossier_workflow.transition(name)
-    if dossier.state not in transition.sources:
-        raise InvalidTransition(
-            _("Không thể “{action}” khi đang ở trạng thái “{state}”.").format(
-                action=transition.label, state=dossier.get_state_display()
-            ),
-            code="invalid_transition",
-        )
-    raise TransitionNotAllowed(_("Bạn không có quyền “{action}”.").format(action=transition.label))
-
-
 @transaction.atomic
 def dossier_refuse(*, actor: User, dossier: Dossier, reason: str) -> Dossier:
     """Từ chối tiếp nhận (mẫu 03) with the reason, shown to the applicant."""
@@ -715,8 +701,7 @@ def dossier_assign(*, actor: User, dossier: Dossier, assignee: User) -> Dossier:
 @transaction.atomic
 def dossier_complete_step(*, actor: User, dossier: Dossier, note: str = "") -> Dossier:
     """The specialist finishes the current step; after the last one the leader approves."""
-    if not dossier_workflow.may(actor, dossier, "complete_step"):
-        _refuse(actor, dossier, "complete_step")
+    dossier_workflow.ensure(actor, dossier, "complete_step")
     now = timezone.now()
     step = (
         dossier.steps.filter(completed_at__isnull=True).exclude(role=Membership.Role.LEADER).order_by("order").first()
