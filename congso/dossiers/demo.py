@@ -25,7 +25,6 @@ import secrets
 import time
 from bisect import bisect_left
 from collections import Counter
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -1042,12 +1041,6 @@ def _issue_result(dossier: Dossier) -> None:
 # --- Entry point -----------------------------------------------------------------------------------------
 
 
-def _replaying() -> AbstractContextManager:
-    """The engine's bulk replay mode (``Workflow.replay``, proposed) if it has one; plain performs otherwise."""
-    replay = getattr(dossier_workflow, "replay", None)
-    return replay() if replay is not None else nullcontext()
-
-
 def history_exists() -> bool:
     return AuditEntry.objects.filter(action=MARKER_ACTION).exists()
 
@@ -1073,7 +1066,7 @@ def generate_history(
     their agencies); demo staff act where their agency has them, the system
     (``actor=None``) elsewhere. Dossiers are played in submission order (so
     receipt numbers rise through each day), ``BATCH_SIZE`` at a time, in the
-    engine's bulk replay mode when it offers one. Returns what was created and
+    engine's bulk replay mode (``Workflow.replay``). Returns what was created and
     the shares achieved.
     """
     if history_exists():
@@ -1102,7 +1095,7 @@ def generate_history(
     player = _Player(now, _staff_by_agency())
     released_for_citizen = None
     for first in range(0, len(queue), BATCH_SIZE):
-        with _replaying():
+        with dossier_workflow.replay():
             for item in queue[first : first + BATCH_SIZE]:
                 plan = item if isinstance(item, _Plan) else planner.plan(item)
                 dossier = player.play(plan)

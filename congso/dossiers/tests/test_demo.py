@@ -290,7 +290,6 @@ def _played(player: "demo._Player", plan: "demo._Plan", *, replay: bool) -> tupl
     return {name: getattr(dossier, name) for name in fields}, events, audit
 
 
-@pytest.mark.skipif(not hasattr(dossier_workflow, "replay"), reason="the engine has no bulk replay mode")
 def test_the_engine_s_replay_mode_writes_what_plain_performs_write(history, db):
     # Given one dossier's life with every kind of move, planned twice from the same seed
     procedure = next(p for p in demo._catalogue() if p.procedure.code == "1.004884")  # 5 days, at the demo ward
