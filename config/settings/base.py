@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "congso.procedures",
     "congso.notify",
     "congso.dossiers",
+    "congso.opendata",
     "congso.web",
     "congso.api",
 ]
