@@ -188,9 +188,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("UPLOAD_MAX_MEMORY_BYTES", 2_621_440)
 # Limits on what applicants attach (congso.core.uploads), in MB (1 MB = 1024 × 1024 bytes).
 CONGSO_UPLOAD_MAX_FILE_MB = env_int("CONGSO_UPLOAD_MAX_FILE_MB", 10)
 CONGSO_UPLOAD_MAX_DOSSIER_MB = env_int("CONGSO_UPLOAD_MAX_DOSSIER_MB", 50)
+# Open data: the largest file a publisher may upload, in MB; counts below this are published as "<N".
+CONGSO_OPENDATA_MAX_UPLOAD_MB = env_int("CONGSO_OPENDATA_MAX_UPLOAD_MB", 128)
+CONGSO_OPENDATA_MIN_CELL = env_int("CONGSO_OPENDATA_MIN_CELL", 5)
 for _name, _value in [
     ("CONGSO_UPLOAD_MAX_FILE_MB", CONGSO_UPLOAD_MAX_FILE_MB),
     ("CONGSO_UPLOAD_MAX_DOSSIER_MB", CONGSO_UPLOAD_MAX_DOSSIER_MB),
+    ("CONGSO_OPENDATA_MAX_UPLOAD_MB", CONGSO_OPENDATA_MAX_UPLOAD_MB),
+    ("CONGSO_OPENDATA_MIN_CELL", CONGSO_OPENDATA_MIN_CELL),
 ]:
     if _value < 1:
         raise ImproperlyConfigured(f"{_name} must be a positive number of megabytes, got {_value}")
