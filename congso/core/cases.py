@@ -14,7 +14,7 @@ at any instant whether a case is on time, due soon, late or paused.
 """
 
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -32,6 +32,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from congso.core import calendar
+from congso.core.db import insert_new
 from congso.core.models import AuditEntry, Case, CaseEvent
 from congso.core.services import actor_label, audit_entry, audit_record
 
@@ -201,6 +202,7 @@ class Workflow:
         changes: dict[str, Any] | None = None,
         due_at: datetime | None = None,
         at: datetime | None = None,
+        with_rows: Callable[[Case], Iterable[models.Model]] | None = None,
     ) -> CaseEvent:
         """Apply transition ``name`` to ``case`` and record it; returns the new event.
 
@@ -208,12 +210,27 @@ class Workflow:
         save (e.g. the assignee); ``due_at`` is the new deadline of an
         extending transition; ``at`` defaults to now (the demo history replays
         the past with it). A case not yet saved is created by a transition
-        whose ``sources`` contain ``CREATE``.
+        whose ``sources`` contain ``CREATE``: it is written with its event, its
+        audit entry and the rows ``with_rows(case)`` builds once the case has
+        its id (its files, say) in one round trip (``congso.core.db.insert_new``).
         """
-        # A replay block is all or nothing already: no savepoint per transition there.
-        with transaction.atomic(savepoint=self._replay.get() is None):
+        if with_rows is not None and case.pk is not None:
+            raise ValueError("with_rows is only for the transition that creates the case")
+        replay = self._replay.get()
+        # Creating is one statement, all or nothing by itself; a replay block is all or nothing already;
+        # any other transition gets its own savepoint.
+        scope = nullcontext() if replay is not None or case.pk is None else transaction.atomic()
+        with scope:
             return self._perform(
-                case, name, actor=actor, reason=reason, data=data, changes=changes, due_at=due_at, at=at
+                case,
+                name,
+                actor=actor,
+                reason=reason,
+                data=data,
+                changes=changes,
+                due_at=due_at,
+                at=at,
+                with_rows=with_rows,
             )
 
     def _perform(
@@ -227,6 +244,7 @@ class Workflow:
         changes: dict[str, Any] | None,
         due_at: datetime | None,
         at: datetime | None,
+        with_rows: Callable[[Case], Iterable[models.Model]] | None,
     ) -> CaseEvent:
         transition = self.transition(name)
         if actor is not None and not actor.is_authenticated:
@@ -252,29 +270,47 @@ class Workflow:
         case.state_changed_at = at
         for attribute, value in (changes or {}).items():
             setattr(case, attribute, value)
-        if replay is None or creating:
+        audit = {"from": current, "to": case.state, "reason": reason, **(data or {})}
+
+        def event_for(seq: int) -> CaseEvent:
+            return self.event_model(
+                seq=seq,
+                at=at,
+                actor=actor,
+                actor_label=actor_label(actor) if actor is not None else "",
+                action=transition.name,
+                from_state=current,
+                to_state=case.state,
+                reason=reason,
+                due_at=case.due_at,
+                data=data or {},
+                **{self.case_field: case},
+            )
+
+        if creating and replay is None:
+            event = event_for(1)
+
+            def rows() -> list[models.Model]:
+                entry = audit_entry(actor=actor, action=f"{self.name}.{transition.name}", obj=case, data=audit)
+                entry.full_clean(exclude=["actor"])
+                return [event, entry, *(with_rows(case) if with_rows is not None else ())]
+
+            insert_new(case, rows)
+            if self.on_change is not None:
+                self.on_change(case)
+            return event
+        if replay is None:
             case.save()
-        if replay is not None:
+        else:
+            if creating:
+                case.save()
             fields = replay.changed.setdefault(case.pk, set(CASE_FIELDS))
             if creating:
                 case.created_at = at  # auto_now_add stamped the insert with now; the final save keeps the past
                 fields.add("created_at")
             fields.update(changes or {})
             replay.cases[case.pk] = case
-        event = self.event_model(
-            seq=self._seq(case, creating, replay),
-            at=at,
-            actor=actor,
-            actor_label=actor_label(actor) if actor is not None else "",
-            action=transition.name,
-            from_state=current,
-            to_state=case.state,
-            reason=reason,
-            due_at=case.due_at,
-            data=data or {},
-            **{self.case_field: case},
-        )
-        audit = {"from": current, "to": case.state, "reason": reason, **(data or {})}
+        event = event_for(self._seq(case, creating, replay))
         if replay is not None:
             replay.events.append(event)
             entry = audit_entry(
