@@ -1,15 +1,17 @@
 """Delivery channels for notifications (kênh gửi thông báo): the inbox, e-mail, and whatever comes next (SMS, Zalo).
 
-A channel is a class with a ``name`` and a ``deliver(delivery)`` method. The
-channels in use, in order, are named by the setting ``CONGSO_NOTIFY_CHANNELS``:
-each entry is the ``name`` of a registered channel (``register_channel``) or the
-dotted path of a ``Channel`` subclass. ``deliver`` runs inside the transaction of
-``notify``; anything that leaves the building (mail, SMS) must wait for the
+A channel is a class with a ``name``, a ``prepare(delivery)`` method that
+builds the rows to write with the notification (``delivery.rows``, not saved)
+and a ``deliver(delivery)`` method called once they are written. The channels
+in use, in order, are named by the setting ``CONGSO_NOTIFY_CHANNELS``: each
+entry is the ``name`` of a registered channel (``register_channel``) or the
+dotted path of a ``Channel`` subclass. ``deliver`` runs inside the transaction
+of the action; anything that leaves the building (mail, SMS) must wait for the
 commit with ``transaction.on_commit`` and go through a task.
 """
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 from django.conf import settings
@@ -26,7 +28,7 @@ logger = logging.getLogger(__name__)
 
 @dataclass
 class Delivery:
-    """One notification on its way out: what ``notify`` was given, plus the inbox row once a channel wrote it."""
+    """One notification on its way out: what ``notify`` was given, the channels taking it and the rows they build."""
 
     user: User | None
     email: str
@@ -35,15 +37,20 @@ class Delivery:
     url: str
     kind: str
     notification: Notification | None = None
+    rows: list[Notification] = field(default_factory=list)
+    channels: list["Channel"] = field(default_factory=list)
 
 
 class Channel:
-    """Base class of a delivery channel."""
+    """Base class of a delivery channel: both steps do nothing unless a channel says otherwise."""
 
     name: ClassVar[str] = ""
 
+    def prepare(self, delivery: Delivery) -> None:
+        """Build (not save) the rows this channel writes, into ``delivery.rows``."""
+
     def deliver(self, delivery: Delivery) -> None:
-        raise NotImplementedError
+        """Act once the rows are written, e.g. queue an e-mail for after the commit."""
 
 
 _REGISTRY: dict[str, type[Channel]] = {}
@@ -82,7 +89,7 @@ class InboxChannel(Channel):
 
     name = "inbox"
 
-    def deliver(self, delivery: Delivery) -> None:
+    def prepare(self, delivery: Delivery) -> None:
         if delivery.user is None or delivery.notification is not None:
             return
         notification = Notification(
@@ -93,8 +100,8 @@ class InboxChannel(Channel):
             url=delivery.url,
         )
         notification.full_clean(exclude=["user"])  # the user is an instance in hand: no query to check it
-        notification.save()
         delivery.notification = notification
+        delivery.rows.append(notification)
 
 
 def email_address_for(delivery: Delivery) -> str:

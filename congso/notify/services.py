@@ -62,6 +62,28 @@ def notify(
     code ``invalid_url`` otherwise); ``kind`` is a short code such as
     ``dossier.received`` that lets the inbox and the API filter or group.
     """
+    delivery = notify_prepare(user=user, email=email, subject=subject, body=body, url=url, kind=kind)
+    if delivery is None:
+        return None
+    notify_send(delivery)
+    return delivery.notification
+
+
+def notify_prepare(
+    *,
+    user: User | None = None,
+    email: str = "",
+    subject: str,
+    body: str,
+    url: str = "",
+    kind: str = "",
+) -> Delivery | None:
+    """The first half of ``notify`` (same arguments), for a caller that writes the rows itself.
+
+    Checks the message and lets every channel build its rows (``delivery.rows``,
+    not saved). The caller saves them with its own rows, in its transaction, then
+    calls ``notify_deliver``. ``None`` when there is nobody to notify.
+    """
     email = (email or "").strip()
     if user is None and not email:
         return None
@@ -73,11 +95,24 @@ def notify(
         url=_checked_url(url),
         kind=(kind or "").strip(),
     )
-    channels = get_channels()
-    with transaction.atomic():
-        for channel in channels:
-            channel.deliver(delivery)
-    return delivery.notification
+    delivery.channels = get_channels()
+    for channel in delivery.channels:
+        channel.prepare(delivery)
+    return delivery
+
+
+@transaction.atomic
+def notify_send(delivery: Delivery) -> None:
+    """Save ``delivery.rows`` and let every channel deliver (the rest of ``notify``)."""
+    for row in delivery.rows:
+        row.save()
+    notify_deliver(delivery)
+
+
+def notify_deliver(delivery: Delivery) -> None:
+    """The second half of ``notify``: once ``delivery.rows`` are saved, every channel does its part."""
+    for channel in delivery.channels:
+        channel.deliver(delivery)
 
 
 def notification_mark_read(*, user: User, notification: Notification) -> Notification:
