@@ -9,6 +9,7 @@ benchmarks all go through these functions.
 import hashlib
 import secrets
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -20,7 +21,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -44,7 +46,8 @@ from congso.dossiers.models import (
     DossierStep,
 )
 from congso.dossiers.workflow import dossier_workflow, is_applicant, is_receiving_desk
-from congso.notify.services import notify
+from congso.notify.channels import Delivery
+from congso.notify.services import notify_deliver, notify_prepare, notify_send
 from congso.procedures import form_schema
 from congso.procedures.models import Procedure, RequiredDocument
 from congso.procedures.services import effective_fee
@@ -184,8 +187,21 @@ def _check_files(procedure: Procedure, files: Files, *, require_mandatory: bool)
 
 
 def _store(dossier: Dossier, upload: _Upload, *, kind: str, actor: AbstractBaseUser | None) -> DossierFile:
-    name = default_storage.save(uploads.storage_name("dossiers", upload.checked.extension), upload.source)
-    return DossierFile.objects.create(
+    row = _file_row(dossier, upload, _save_file(upload), kind=kind, actor=actor)
+    row.save()
+    return row
+
+
+def _save_file(upload: _Upload) -> str:
+    """Write the upload to storage under a random name; the name stored."""
+    return default_storage.save(uploads.storage_name("dossiers", upload.checked.extension), upload.source)
+
+
+def _file_row(
+    dossier: Dossier, upload: _Upload, name: str, *, kind: str, actor: AbstractBaseUser | None
+) -> DossierFile:
+    """The (unsaved) row of a file already in storage under ``name``."""
+    return DossierFile(
         dossier=dossier,
         kind=kind,
         document=upload.document,
@@ -253,9 +269,16 @@ def _fee_fields(procedure: Procedure, *, online: bool) -> dict[str, Any]:
 
 def _tell_applicant(dossier: Dossier, subject: str, body: str) -> None:
     """Notify the applicant of a change (inbox if they have an account, e-mail if they gave one)."""
+    delivery = _applicant_delivery(dossier, subject, body)
+    if delivery is not None:
+        notify_send(delivery)
+
+
+def _applicant_delivery(dossier: Dossier, subject: str, body: str) -> Delivery | None:
+    """The applicant's notification, its rows built but not saved (``notify_prepare``)."""
     has_account = dossier.applicant_id is not None
     url = reverse("dossiers:detail", args=[dossier.pk]) if has_account else tracking_url(dossier)
-    notify(
+    return notify_prepare(
         user=dossier.applicant,
         email=dossier.applicant_email if dossier.applicant_id is None else "",
         subject=_("Hồ sơ {code}: {subject}").format(code=dossier.receipt_code, subject=subject),
@@ -353,6 +376,18 @@ def _all_or_errors(*checks: Callable[[], Any]) -> list[Any]:
     return results
 
 
+def _earlier_submission(applicant: User, procedure: Procedure, key: str | None) -> Dossier | int | None:
+    """In one query: the dossier an earlier call with this key created (replayed), else the id of the
+    applicant's open draft of this procedure (it becomes the dossier), else ``None``."""
+    wanted = Q(applicant=applicant, procedure=procedure, state=State.DRAFT)
+    if key is not None:
+        wanted |= Q(created_by=applicant, idempotency_key=key)
+    found = dict(Dossier.objects.filter(wanted).values_list("idempotency_key", "pk")[:2])
+    if key is not None and key in found:
+        return _existing(applicant, key)
+    return next(iter(found.values()), None)
+
+
 def _existing(created_by: AbstractBaseUser, key: str | None) -> Dossier | None:
     """The dossier an earlier call with this key created, marked ``replayed`` for the caller's answer."""
     if key is None:
@@ -385,9 +420,9 @@ def dossier_submit(
     """
     _applicant_only(applicant)
     key = _check_idempotency_key(idempotency_key)
-    existing = _existing(applicant, key)
-    if existing is not None:
-        return existing
+    earlier = _earlier_submission(applicant, procedure, key)
+    if isinstance(earlier, Dossier):
+        return earlier
     _ensure_online(procedure)
     values, clean_contact, handling, checked = _all_or_errors(
         lambda: _clean_form(procedure, data),
@@ -398,8 +433,11 @@ def dossier_submit(
     # The number is taken in its own short transaction so that submissions to one agency do not queue on the
     # counter row while the rest is written (a failure below leaves a gap in the day's numbers).
     receipt_code = _receipt_code(handling, timezone.now())
+    if draft is None and earlier is not None:
+        draft = Dossier(pk=earlier, state=State.DRAFT)
     try:
-        with transaction.atomic():
+        # A new dossier is written in one statement; a draft becoming the dossier takes a transaction.
+        with transaction.atomic() if draft is not None else nullcontext():
             return _create_submitted(
                 receipt_code=receipt_code,
                 applicant=applicant,
@@ -432,7 +470,6 @@ def _create_submitted(
     receipt_code: str,
 ) -> Dossier:
     now = timezone.now()
-    draft = draft or _open_draft(applicant, procedure)
     if draft is not None:
         dossier = Dossier.objects.select_for_update().get(pk=draft.pk)
         if dossier.applicant_id != applicant.pk:
@@ -451,16 +488,38 @@ def _create_submitted(
     _apply_contact(dossier, contact)
     for name, value in _fee_fields(procedure, online=True).items():
         setattr(dossier, name, value)
-    dossier_workflow.perform(dossier, "submit", actor=applicant, at=now)
-    for upload in checked:
-        _store(dossier, upload, kind=DossierFile.Kind.DOCUMENT, actor=applicant)
-    _tell_applicant(
-        dossier,
-        _("đã nộp thành công"),
-        _("Hồ sơ “{procedure}” đã được gửi tới {agency}. Mã hồ sơ: {code}. Cơ quan sẽ kiểm tra và tiếp nhận.").format(
-            procedure=procedure.name, agency=agency.name, code=dossier.receipt_code
-        ),
-    )
+    stored = [(upload, _save_file(upload)) for upload in checked]
+    deliveries: list[Delivery] = []
+
+    def rows(case: Dossier) -> list[models.Model]:
+        """The files and the applicant's notification, written with the dossier (one round trip when new)."""
+        delivery = _applicant_delivery(
+            case,
+            _("đã nộp thành công"),
+            _(
+                "Hồ sơ “{procedure}” đã được gửi tới {agency}. Mã hồ sơ: {code}. Cơ quan sẽ kiểm tra và tiếp nhận."
+            ).format(procedure=procedure.name, agency=agency.name, code=case.receipt_code),
+        )
+        deliveries.extend([delivery] if delivery is not None else [])
+        files = [
+            _file_row(case, upload, name, kind=DossierFile.Kind.DOCUMENT, actor=applicant) for upload, name in stored
+        ]
+        return [*files, *(delivery.rows if delivery is not None else [])]
+
+    try:
+        if dossier.pk is None:
+            dossier_workflow.perform(dossier, "submit", actor=applicant, at=now, with_rows=rows)
+        else:
+            dossier_workflow.perform(dossier, "submit", actor=applicant, at=now)
+            for row in rows(dossier):
+                row.save()
+    except Exception:
+        # Nothing refers to the files written above: do not leave them behind.
+        for _upload, name in stored:
+            default_storage.delete(name)
+        raise
+    for delivery in deliveries:
+        notify_deliver(delivery)
     return dossier
 
 

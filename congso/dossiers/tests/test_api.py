@@ -3,8 +3,10 @@
 import json
 from datetime import datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -153,6 +155,22 @@ def test_racing_retry_that_loses_the_insert_answers_200_with_the_winner(client, 
     assert again.status_code == 200
     assert again.json()["id"] == first.json()["id"]
     assert Dossier.objects.count() == 1
+    # The loser's copy of the file was removed again: storage holds the winner's file only.
+    stored = [path for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()]
+    assert [str(path.relative_to(settings.MEDIA_ROOT)) for path in stored] == [DossierFile.objects.get().file.name]
+
+
+def test_a_submission_is_a_handful_of_statements(client, procedure, as_citizen, django_assert_max_num_queries):
+    """Once warm: token, procedure version, earlier submission or draft, receipt number, dossier id, then the
+    dossier with its event, audit entry, file and notification in one statement (under a savepoint here, inside
+    the test's transaction) on PostgreSQL; one statement a row on SQLite. Plus one: the test reads the
+    procedure's documents to build the request."""
+    post_submission(client, as_citizen, procedure, key="khoa-nop-0001")
+    limit = 9 if connection.vendor == "postgresql" else 12
+    with django_assert_max_num_queries(limit):
+        response = post_submission(client, as_citizen, procedure, key="khoa-nop-0002")
+
+    assert response.status_code == 201
 
 
 def test_another_key_is_another_dossier(client, procedure, as_citizen):
