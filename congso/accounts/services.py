@@ -474,9 +474,12 @@ def api_token_authenticate(*, key: str) -> User | None:
     """The active user owning this usable key, or None; records when the key was last used (at most once a minute)."""
     if not key or not key.startswith(API_KEY_PREFIX) or len(key) > 100:
         return None
-    token = ApiToken.objects.select_related("user").filter(key_hash=_hash_key(key)).first()
+    try:
+        token = ApiToken.objects.select_related("user").get(key_hash=_hash_key(key))
+    except ApiToken.DoesNotExist:
+        return None
     now = timezone.now()
-    if token is None or not token.is_usable(now) or not token.user.is_active:
+    if not token.is_usable(now) or not token.user.is_active:
         return None
     if token.last_used_at is None or now - token.last_used_at >= API_TOKEN_TOUCH_INTERVAL:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

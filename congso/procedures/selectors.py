@@ -1,5 +1,8 @@
 """Reads of the procedure catalog: public search and detail, and what a staff member may manage."""
 
+import time
+from datetime import datetime
+
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -54,11 +57,29 @@ def procedure_get(code: str) -> Procedure:
     return procedure
 
 
+# Submissions read the same few procedures all day: each process keeps the loaded procedure (with its documents
+# and agencies) and checks one cheap row per call, so a change of the procedure itself is seen at once and a change
+# elsewhere (an agency closed) within _APPLICATION_TTL seconds. Callers must not modify what they get.
+_APPLICATION_TTL = 60.0
+_application_cache: dict[str, tuple[tuple[int, datetime], float, Procedure]] = {}
+
+
 def procedure_for_application(code: str) -> Procedure:
-    """The published procedure with just what an application needs (documents, agencies); ``Http404`` if none."""
-    procedure = Procedure.objects.filter(is_published=True, code=code).prefetch_related("documents", "agencies").first()
+    """The published procedure with just what an application needs (documents, agencies); ``Http404`` if none.
+
+    The result may be shared with other requests of this process: read it, never change it.
+    """
+    version = Procedure.objects.filter(is_published=True, code=code).values_list("pk", "updated_at").first()
+    if version is None:
+        raise Http404(code)
+    cached = _application_cache.get(code)
+    now = time.monotonic()
+    if cached is not None and cached[0] == version and now - cached[1] < _APPLICATION_TTL:
+        return cached[2]
+    procedure = Procedure.objects.filter(pk=version[0]).prefetch_related("documents", "agencies").first()
     if procedure is None:
         raise Http404(code)
+    _application_cache[code] = (version, now, procedure)
     return procedure
 
 
