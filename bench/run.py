@@ -7,6 +7,8 @@ auth), migrate, seed (``bench.seed``), start gunicorn with ``bench.settings``, t
 short warm-up and for ``--duration`` seconds at ``--connections`` connections, all against the same server:
 
 - ``floor``: ``GET /bench/floor``, a trivial view through the whole middleware stack;
+- ``ceiling``: ``POST /bench/ceiling`` with the submission requests: bearer token and multipart body parsed, nothing
+  written, answered 201 (see bench/urls.py): the best any submission could do on this stack;
 - ``submit``: ``POST /api/v1/dossiers/``, multipart with one small PDF, bearer token, a new Idempotency-Key each;
 - ``track``: ``GET /api/v1/dossiers/tracking/<receipt>?phone_last4=NNNN`` on seeded dossiers, no login.
 
@@ -47,12 +49,14 @@ SCENARIOS = {
     "floor": ("floor", 200, False),
     "submit": ("submit", 201, True),
     "submit_one": ("submit_one", 201, True),
+    "ceiling": ("ceiling", 201, True),
     "track": ("track", 200, True),
 }
 LABELS = {
     "floor": "floor: `GET /bench/floor`",
     "submit": "submission: `POST /api/v1/dossiers/` (1 PDF), spread over {agencies} wards' agencies",
     "submit_one": "submission, all to one ward's agency (busiest counter)",
+    "ceiling": "ceiling: `POST /bench/ceiling`, token and multipart parsed, nothing written",
     "track": "tracking: `GET /api/v1/dossiers/tracking/…`",
 }
 GOALS = "submission ≥ 30 % of the floor with p99 < 300 ms; tracking ≥ 60 % of the floor"
@@ -427,7 +431,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--warmup", type=float, default=5, help="seconds of unrecorded load before each scenario")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
     parser.add_argument(
-        "--scenarios", default="floor,submit,submit_one,track", help="comma-separated: floor,submit,submit_one,track"
+        "--scenarios",
+        default="floor,ceiling,submit,submit_one,track",
+        help="comma-separated: floor,ceiling,submit,submit_one,track",
     )
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
     parser.add_argument("--worker-class", default="gthread", choices=["sync", "gthread"])

@@ -3,6 +3,7 @@
 --   submit  POST /api/v1/dossiers/ (multipart body prepared by bench.seed, bearer token, unique Idempotency-Key),
 --           citizen n filing with the agency of ward n
 --   submit_one  the same, every citizen filing with the first ward's agency
+--   ceiling POST /bench/ceiling with the submit requests (token, multipart body): parsed, nothing written
 --   track   GET /api/v1/dossiers/tracking/<receipt code>?phone_last4=NNNN (paths prepared by bench.seed)
 -- BENCH_DATA is the folder written by bench.seed; BENCH_RUN makes idempotency keys unique across runs.
 -- done() prints one line "BENCH_RESULT {json}" that bench.run parses.
@@ -42,8 +43,8 @@ local tokens, paths, bodies, content_type
 ok, other, sample = 0, 0, ""
 
 function init(args)
-  if mode == "submit" or mode == "submit_one" then
-    local prefix = mode == "submit" and "submit_body_" or "submit_one_body_"
+  if mode == "submit" or mode == "submit_one" or mode == "ceiling" then
+    local prefix = mode == "submit_one" and "submit_one_body_" or "submit_body_"
     tokens = read_lines("tokens.txt")
     bodies = {}
     for i = 1, #tokens do bodies[i] = read_file(string.format("%s%d.bin", prefix, i - 1)) end
@@ -62,7 +63,7 @@ function request()
       ["Authorization"] = "Bearer " .. tokens[i],
       ["Idempotency-Key"] = string.format("bench-%s-%d-%d", run_id, tid, counter),
     }
-    return wrk.format("POST", "/api/v1/dossiers/", headers, bodies[i])
+    return wrk.format("POST", mode == "ceiling" and "/bench/ceiling" or "/api/v1/dossiers/", headers, bodies[i])
   elseif mode == "track" then
     return wrk.format("GET", paths[((counter * 13 + tid) % #paths) + 1])
   end
