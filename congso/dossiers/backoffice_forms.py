@@ -17,6 +17,7 @@ from congso.agencies.models import Agency, Membership
 from congso.core import calendar
 from congso.core.cases import SlaStatus
 from congso.dossiers.models import Dossier
+from congso.web.forms import date_widget, sane_date, textarea
 
 _ANY = ("", _("Tất cả"))
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -25,22 +26,8 @@ REASON_MAX = 2000
 ACCEPT = {"pdf": ".pdf,application/pdf", "jpeg": ".jpg,.jpeg,image/jpeg", "png": ".png,image/png"}
 
 
-def _date_widget() -> forms.DateInput:
-    return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
-
-
-def _textarea(rows: int = 3) -> forms.Textarea:
-    return forms.Textarea(attrs={"rows": rows})
-
-
 def _sane_date(value: date | None) -> date | None:
-    """Dates outside 2000–2100 are typing mistakes (and 31/12/9999 + 1 day overflows)."""
-    if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
-        raise ValidationError(
-            _("Vui lòng nhập ngày trong khoảng năm {first}–{last}.").format(first=FIRST_YEAR, last=LAST_YEAR),
-            code="date_range",
-        )
-    return value
+    return sane_date(value, first_year=FIRST_YEAR, last_year=LAST_YEAR)
 
 
 def local_start(day: date) -> datetime:
@@ -67,10 +54,10 @@ class QueueFilterForm(forms.Form):
     channel = forms.ChoiceField(label=_("Hình thức nộp"), required=False, choices=[_ANY, *Dossier.Channel.choices])
     sla = forms.ChoiceField(label=_("Tình trạng hạn"), required=False, choices=[_ANY, *SlaStatus.choices])
     submitted_from = forms.DateField(
-        label=_("Nộp từ ngày"), required=False, input_formats=DATE_FORMATS, widget=_date_widget()
+        label=_("Nộp từ ngày"), required=False, input_formats=DATE_FORMATS, widget=date_widget()
     )
     submitted_to = forms.DateField(
-        label=_("Nộp đến ngày"), required=False, input_formats=DATE_FORMATS, widget=_date_widget()
+        label=_("Nộp đến ngày"), required=False, input_formats=DATE_FORMATS, widget=date_widget()
     )
 
     def __init__(self, *args: Any, agencies, procedures, **kwargs: Any) -> None:
@@ -167,12 +154,10 @@ class RequestSupplementForm(ActionForm):
         label=_("Giấy tờ hoặc nội dung khác"),
         required=False,
         max_length=REASON_MAX,
-        widget=_textarea(),
+        widget=textarea(),
         help_text=_("Mỗi dòng một mục."),
     )
-    note = forms.CharField(
-        label=_("Hướng dẫn cho người nộp"), required=False, max_length=REASON_MAX, widget=_textarea()
-    )
+    note = forms.CharField(label=_("Hướng dẫn cho người nộp"), required=False, max_length=REASON_MAX, widget=textarea())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -193,33 +178,33 @@ class RequestSupplementForm(ActionForm):
 
 
 class ReasonForm(ActionForm):
-    reason = forms.CharField(label=_("Lý do"), max_length=REASON_MAX, widget=_textarea())
+    reason = forms.CharField(label=_("Lý do"), max_length=REASON_MAX, widget=textarea())
 
 
 class RefuseForm(ReasonForm):
     reason = forms.CharField(
         label=_("Lý do không tiếp nhận"),
         max_length=REASON_MAX,
-        widget=_textarea(),
+        widget=textarea(),
         help_text=_("Lý do được in trên phiếu từ chối (mẫu 03) và gửi cho người nộp."),
     )
 
 
 class SendBackForm(ReasonForm):
-    reason = forms.CharField(label=_("Nội dung cần xử lý lại"), max_length=REASON_MAX, widget=_textarea())
+    reason = forms.CharField(label=_("Nội dung cần xử lý lại"), max_length=REASON_MAX, widget=textarea())
 
 
 class StopForm(ReasonForm):
     reason = forms.CharField(
         label=_("Lý do dừng xử lý"),
         max_length=REASON_MAX,
-        widget=_textarea(),
+        widget=textarea(),
         help_text=_("Lý do được gửi cho người nộp hồ sơ."),
     )
 
 
 class NoteForm(ActionForm):
-    note = forms.CharField(label=_("Ghi chú"), required=False, max_length=REASON_MAX, widget=_textarea())
+    note = forms.CharField(label=_("Ghi chú"), required=False, max_length=REASON_MAX, widget=textarea())
 
 
 class CompleteStepForm(NoteForm):
@@ -234,7 +219,7 @@ class TransferForm(ActionForm):
     to_agency = forms.ModelChoiceField(
         label=_("Chuyển tới cơ quan"), queryset=Agency.objects.none(), empty_label=_("— Chọn cơ quan —")
     )
-    reason = forms.CharField(label=_("Lý do chuyển"), max_length=REASON_MAX, widget=_textarea())
+    reason = forms.CharField(label=_("Lý do chuyển"), max_length=REASON_MAX, widget=textarea())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -264,17 +249,17 @@ class WithdrawForm(ActionForm):
     reason = forms.CharField(
         label=_("Căn cứ rút hồ sơ"),
         max_length=REASON_MAX,
-        widget=_textarea(),
+        widget=textarea(),
         help_text=_("Ví dụ: theo đơn đề nghị rút hồ sơ ngày 05/01/2027 của người nộp."),
     )
 
 
 class ApologiseForm(ActionForm):
-    reason = forms.CharField(label=_("Lý do chậm trễ"), max_length=REASON_MAX, widget=_textarea())
+    reason = forms.CharField(label=_("Lý do chậm trễ"), max_length=REASON_MAX, widget=textarea())
     new_appointment = forms.DateField(
         label=_("Ngày hẹn trả mới"),
         input_formats=DATE_FORMATS,
-        widget=_date_widget(),
+        widget=date_widget(),
         help_text=_("Một ngày làm việc sau ngày hẹn hiện tại."),
     )
 
@@ -344,7 +329,7 @@ class SupplementForm(ActionForm):
         label=_("Ghi chú"),
         required=False,
         max_length=REASON_MAX,
-        widget=_textarea(),
+        widget=textarea(),
         help_text=_("Ví dụ: người nộp đã nộp bản giấy tại quầy."),
     )
 
@@ -370,7 +355,7 @@ class IntakeDocumentsForm(forms.Form):
 
 
 class MessageForm(ActionForm):
-    body = forms.CharField(label=_("Nội dung tin nhắn"), max_length=4000, widget=_textarea(4))
+    body = forms.CharField(label=_("Nội dung tin nhắn"), max_length=4000, widget=textarea(4))
 
 
 # --- walk-in intake -------------------------------------------------------------------------------------
