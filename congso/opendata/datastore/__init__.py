@@ -1,0 +1,73 @@
+"""The tabular store (kho dữ liệu dạng bảng): CSV/XLSX files loaded into queryable tables.
+
+One table per resource, in the project's database (PostgreSQL, or SQLite for the embedded demo), named
+``ds_<resource id>_<n>``; a new upload builds table n + 1 and swaps it in when complete. Public API:
+
+- ``is_tabular(filename, head)``, ``inspect(file) -> Inspection``: before a load, on the upload page;
+- ``load(resource=, file=, fields=) -> int``: build and swap in the table (TableError on bad input); on
+  PostgreSQL its indexes are built once the load's transaction commits; ``index(resource)`` builds any
+  that are missing (after an interrupted build);
+- ``search(resource, q=, filters=, fields=, sort=, limit=, offset=, include_total=) -> SearchPage``,
+  ``info(resource)``: CKAN ``datastore_search`` / ``datastore_info`` (QueryError on bad parameters);
+- ``export(resource, fmt)``: CSV, JSON or XLSX download; ``drop(resource)``.
+
+See docs/adr/0010-tabular-store.md for the decisions.
+"""
+
+from django.db import transaction
+
+from congso.opendata.models import Resource
+
+from .loading import build_indexes, drop_table, load
+from .querying import export, info, search
+from .reading import inspect, is_tabular
+from .tables import is_postgresql
+from .types import (
+    FIELD_TYPES,
+    MAX_LIMIT,
+    FieldSpec,
+    Inspection,
+    QueryError,
+    SearchPage,
+    TableError,
+)
+
+__all__ = [
+    "FIELD_TYPES",
+    "MAX_LIMIT",
+    "FieldSpec",
+    "Inspection",
+    "QueryError",
+    "SearchPage",
+    "TableError",
+    "drop",
+    "export",
+    "index",
+    "info",
+    "inspect",
+    "is_tabular",
+    "load",
+    "search",
+]
+
+
+def drop(resource: Resource) -> None:
+    """Drop the resource's table and clear its table fields (``datastore_active`` False); no-op without one."""
+    with transaction.atomic():
+        current = Resource.objects.select_for_update().only("id", "table_name").get(pk=resource.pk)
+        if current.table_name:
+            drop_table(current.table_name)
+        resource.table_name = ""
+        resource.fields = []
+        resource.row_count = None
+        resource.datastore_active = False
+        resource.save(update_fields=["table_name", "fields", "row_count", "datastore_active"])
+
+
+def index(resource: Resource) -> bool:
+    """PostgreSQL: build the indexes and statistics the resource's table lacks (``loading.build_indexes``,
+    idempotent); False without a table. SQLite builds them in the load itself: nothing to do."""
+    current = Resource.objects.only("id", "table_name", "fields").get(pk=resource.pk)
+    if not current.table_name:
+        return False
+    return build_indexes(current.table_name, current.fields) if is_postgresql() else True
