@@ -148,7 +148,9 @@ class Resource(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    dataset = models.ForeignKey(Dataset, verbose_name=_("bộ dữ liệu"), on_delete=models.CASCADE, related_name="resources")
+    dataset = models.ForeignKey(
+        Dataset, verbose_name=_("bộ dữ liệu"), on_delete=models.CASCADE, related_name="resources"
+    )
     name = models.CharField(_("tên tài nguyên"), max_length=300)
     name_en = models.CharField(_("tên tiếng Anh"), max_length=300, blank=True)
     description = models.TextField(_("mô tả"), blank=True)

@@ -7,6 +7,7 @@ writes themselves go through ``congso.opendata.services``.
 import hashlib
 
 import factory
+import factory.random
 from django.core.files.base import ContentFile
 
 from congso.agencies.tests.factories import AgencyFactory
@@ -33,6 +34,7 @@ class ResourceFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Resource
+        skip_postgeneration_save = True
 
     dataset = factory.SubFactory(DatasetFactory)
     name = factory.Sequence(lambda n: f"Tài nguyên {n}")
@@ -73,3 +75,13 @@ def api_key_for(agency, *, daily_quota: int = 1000, **fields) -> tuple[ApiKey, s
         **fields,
     )
     return key, raw
+
+
+def searchable_dataset(**fields) -> Dataset:
+    """A dataset (``DatasetFactory`` fields) whose ``search_text`` is what the services would write."""
+    from congso.opendata.services import dataset_search_text
+
+    dataset = DatasetFactory(**fields)
+    dataset.search_text = dataset_search_text(dataset)
+    dataset.save(update_fields=["search_text"])
+    return dataset

@@ -65,8 +65,10 @@ class Loaded:
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker) -> Iterator[Loaded]:
-    with django_db_blocker.unblock(), transaction.atomic():
+def demo(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Loaded]:
+    # The demo's open-data files go to a temporary folder, not to var/media.
+    media = tmp_path_factory.mktemp("media")
+    with django_db_blocker.unblock(), transaction.atomic(), override_settings(MEDIA_ROOT=media):
         with override_settings(DEBUG=True):
             first_output = _run("load_demo", "--no-history")
         first_counts = _counts()

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from congso.dossiers.demo import HISTORY_SIZE, generate_history
+from congso.opendata.demo import load_demo_opendata
 from congso.web.demo.loader import DemoLogin, load_demo
 
 
@@ -70,6 +71,7 @@ class Command(BaseCommand):
         )
         if not no_history and history > 0:
             self._history(history)
+        api_key = self._opendata()
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(_("Tài khoản trình diễn:")))
         self.stdout.write(_table(self._rows(summary.logins)))
@@ -80,6 +82,30 @@ class Command(BaseCommand):
                 "“python manage.py demo_totp <tên đăng nhập>” để lấy mã hiện tại."
             )
         )
+        self.stdout.write(
+            _("Khóa API trình diễn của UBND phường Bến Thành (đọc dữ liệu dùng chung): {key}").format(key=api_key)
+        )
+
+    def _opendata(self) -> str:
+        """The demo open-data catalog, then the datasets the platform publishes itself; returns the demo API key."""
+        from congso.opendata.publishers import publish_all
+
+        try:
+            summary = load_demo_opendata()
+        except (ValidationError, PermissionDenied) as exc:
+            messages = getattr(exc, "messages", None) or [str(exc)]
+            raise CommandError(_("Không nạp được dữ liệu mở: {errors}").format(errors="; ".join(messages))) from exc
+        self.stdout.write(
+            _("Dữ liệu mở: {created} bộ dữ liệu mới, {unchanged} đã có.").format(
+                created=summary["created"], unchanged=summary["unchanged"]
+            )
+        )
+        for result in publish_all():
+            if result.error:
+                self.stderr.write(
+                    _("Không phát hành được bộ dữ liệu “{key}”: {error}").format(key=result.key, error=result.error)
+                )
+        return str(summary["api_key"])
 
     def _history(self, count: int) -> None:
         """A year of past dossiers played through the case engine, once (a re-run finds them and adds none)."""
