@@ -20,7 +20,7 @@ urlpatterns = [
     path("backoffice/agencies/", include("congso.agencies.urls")),
     path("backoffice/dossiers/", include("congso.dossiers.backoffice_urls")),
     path("hop-thu/", include("congso.notify.urls")),
-    path("opendata/api/3/", include("congso.opendata.ckan_urls")),
+    path("opendata/api/", include("congso.opendata.ckan_urls")),
     path("opendata/", include("congso.opendata.dcat_urls")),
     path("opendata/", include("congso.opendata.portal_urls")),
     path("backoffice/opendata/", include("congso.opendata.backoffice_urls")),

@@ -1,0 +1,120 @@
+"""API keys at the door of the open-data API (khóa khai thác dữ liệu dùng chung).
+
+A request may carry an agency's key in the ``Authorization`` header, raw or as ``Bearer <key>``
+(``X-CKAN-API-Key``, which older CKAN clients send, is read when ``Authorization`` is absent).
+No header means an anonymous request, which sees open data only. A header that names no usable key
+(unknown, revoked, expired) is refused outright, whatever the request asks for: a client with a
+wrong key learns it at once instead of silently seeing less. A key past its daily quota (requests
+per calendar day in Asia/Ho_Chi_Minh, refused ones included) is refused until midnight.
+
+Every request made with a known key, refused or not, is written to ``ApiKeyUsage`` by
+``record_usage``; the quota is counted from those rows.
+"""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+
+from congso.opendata.models import ApiKey, ApiKeyUsage, Dataset
+from congso.opendata.services import api_key_hash
+
+QUOTA_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+
+# Keys are "cs_" + 43 characters; anything much longer is not one of ours and is not looked up.
+_MAX_KEY_LENGTH = 200
+
+
+class KeyRefused(Exception):
+    """The request's key may not be used; ``message`` says why (Vietnamese), ``status`` is the HTTP status.
+
+    ``key`` is the key row when the key is known (revoked, expired, over quota), so the refusal
+    can be logged against it; None for a key nobody issued.
+    """
+
+    status = 403
+
+    def __init__(self, message: str, *, key: ApiKey | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.key = key
+
+
+class QuotaExceeded(KeyRefused):
+    """The key used up its daily quota; ``retry_after`` is the number of seconds until the next day."""
+
+    status = 429
+
+    def __init__(self, message: str, *, key: ApiKey, retry_after: int) -> None:
+        super().__init__(message, key=key)
+        self.retry_after = retry_after
+
+
+def raw_key(request: HttpRequest) -> str:
+    """The key the request carries ("" for none): the ``Authorization`` header, without a ``Bearer`` prefix."""
+    value = request.headers.get("Authorization", "").strip() or request.headers.get("X-CKAN-API-Key", "").strip()
+    scheme, _, rest = value.partition(" ")
+    if scheme.lower() == "bearer" and rest.strip():
+        return rest.strip()
+    return value
+
+
+def day_start(moment: datetime) -> datetime:
+    """Midnight (Asia/Ho_Chi_Minh) of the calendar day holding ``moment``, the start of a quota day."""
+    local = timezone.localtime(moment, QUOTA_ZONE)
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def requests_today(key: ApiKey, *, now: datetime | None = None) -> int:
+    """Requests made with ``key`` since midnight (Asia/Ho_Chi_Minh), refused ones included."""
+    return ApiKeyUsage.objects.filter(key=key, at__gte=day_start(now or timezone.now())).count()
+
+
+def api_key_from_request(request: HttpRequest) -> ApiKey | None:
+    """The usable key the request carries, None if it carries none; ``KeyRefused`` otherwise.
+
+    Refused: a key nobody issued, a revoked key, an expired key (403), a key over its daily quota
+    (``QuotaExceeded``, 429). Quota counting is not locked: two requests racing at the limit may
+    both pass, which costs at most a few requests over the quota and no lock per request.
+    """
+    raw = raw_key(request)
+    if not raw:
+        return None
+    key = None
+    if len(raw) <= _MAX_KEY_LENGTH:
+        key = ApiKey.objects.select_related("agency").filter(key_hash=api_key_hash(raw)).first()
+    if key is None:
+        raise KeyRefused(gettext("Khóa API không hợp lệ: không có khóa nào như vậy."))
+    now = timezone.now()
+    if key.revoked_at is not None:
+        raise KeyRefused(gettext("Khóa API đã bị thu hồi."), key=key)
+    if key.expires_at is not None and key.expires_at <= now:
+        expired_at = date_format(timezone.localtime(key.expires_at, QUOTA_ZONE), "d/m/Y H:i")
+        raise KeyRefused(gettext("Khóa API đã hết hạn lúc {at}.").format(at=expired_at), key=key)
+    if requests_today(key, now=now) >= key.daily_quota:
+        tomorrow = day_start(now) + timedelta(days=1)
+        message = gettext(
+            "Khóa API đã dùng hết hạn mức {quota} yêu cầu trong ngày; hạn mức được làm mới lúc 0 giờ (giờ Việt Nam)."
+        ).format(quota=key.daily_quota)
+        retry_after = max(1, int((tomorrow - now).total_seconds()))
+        raise QuotaExceeded(message, key=key, retry_after=retry_after)
+    return key
+
+
+@transaction.atomic
+def record_usage(*, key: ApiKey, action: str, status: int, dataset: Dataset | None = None) -> ApiKeyUsage:
+    """Write one request made with ``key`` to the usage log (nhật ký khai thác) and stamp ``last_used_at``."""
+    now = timezone.now()
+    usage = ApiKeyUsage.objects.create(
+        key=key,
+        at=now,
+        action=action[: ApiKeyUsage._meta.get_field("action").max_length],
+        dataset=dataset,
+        status=status,
+    )
+    ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+    return usage
