@@ -61,3 +61,30 @@ def login_staff():
         return device
 
     return _login
+
+
+@pytest.fixture
+def staff_page(browser, live_server, login_staff):
+    """``staff_page(user)``: a browser page signed in as that staff member, second factor passed.
+
+    The session is made by Django's test client and handed to the browser as its cookie; the contexts are
+    closed at the end of the test.
+    """
+    from django.conf import settings
+    from django.test import Client
+
+    contexts = []
+
+    def _open(user):
+        client = Client()
+        login_staff(client, user)
+        context = browser.new_context(base_url=live_server.url, locale="vi-VN")
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+        return context.new_page()
+
+    yield _open
+    for context in contexts:
+        context.close()

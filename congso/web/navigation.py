@@ -29,6 +29,7 @@ def backoffice_links(*, user, path: str) -> list[NavLink]:
         (_("Hồ sơ"), reverse("backoffice_dossiers:queue"), False),
         (_("Cơ quan"), reverse("agencies:list"), False),
         (_("Thủ tục"), reverse("procedures:manage_list"), False),
+        (_("Dữ liệu mở"), reverse("backoffice_opendata:list"), False),
     ]
     if is_platform_admin(user):
         entries.append((_("Nhật ký"), reverse("admin:core_auditentry_changelist"), False))

@@ -11,7 +11,6 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
-from django.test import Client
 
 from congso.accounts.tests.factories import CitizenFactory, StaffFactory
 from congso.agencies.models import Membership
@@ -64,17 +63,6 @@ def ward(tmp_path):
     return agency, staff, citizen
 
 
-def staff_page(browser, live_server, login_staff, user):
-    """A browser signed in as a staff member who has passed the second factor (session made by the test client)."""
-    client = Client()
-    login_staff(client, user)
-    context = browser.new_context(base_url=live_server.url, locale="vi-VN")
-    context.set_default_timeout(10_000)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
-    return context.new_page()
-
-
 def act(page, dossier: Dossier, action: str, button: str) -> None:
     page.goto(f"/backoffice/dossiers/{dossier.pk}/")
     page.goto(f"/backoffice/dossiers/{dossier.pk}/{action}/")
@@ -82,7 +70,7 @@ def act(page, dossier: Dossier, action: str, button: str) -> None:
     page.wait_for_url(f"**/backoffice/dossiers/{dossier.pk}/")
 
 
-def test_birth_registration_from_application_to_rating(page, browser, live_server, login_staff, ward, tmp_path):
+def test_birth_registration_from_application_to_rating(page, staff_page, ward, tmp_path):
     _agency, staff, citizen = ward
     certificate = tmp_path / "giay-chung-sinh.pdf"
     certificate.write_bytes(pdf_bytes("Giấy chứng sinh số 123"))
@@ -106,13 +94,13 @@ def test_birth_registration_from_application_to_rating(page, browser, live_serve
     assert dossier.state == Dossier.State.SUBMITTED and dossier.fee_amount == Decimal(0)
 
     # The desk officer accepts, the specialist processes, the leader approves.
-    desk = staff_page(browser, live_server, login_staff, staff[Membership.Role.DESK_OFFICER])
+    desk = staff_page(staff[Membership.Role.DESK_OFFICER])
     desk.goto("/backoffice/dossiers/")
     assert dossier.receipt_code in desk.locator("main").inner_text()
     act(desk, dossier, "accept", "Tiếp nhận")
-    specialist = staff_page(browser, live_server, login_staff, staff[Membership.Role.SPECIALIST])
+    specialist = staff_page(staff[Membership.Role.SPECIALIST])
     act(specialist, dossier, "complete_step", "Hoàn thành bước xử lý")
-    leader = staff_page(browser, live_server, login_staff, staff[Membership.Role.LEADER])
+    leader = staff_page(staff[Membership.Role.LEADER])
     act(leader, dossier, "approve", "Phê duyệt")
     dossier.refresh_from_db()
     assert dossier.state == Dossier.State.RELEASED
