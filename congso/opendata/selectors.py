@@ -137,24 +137,29 @@ def dataset_for(*, name_or_id: str, user: AnyUser = None, key: ApiKey | None = N
     return _with_details(datasets_visible_to(user=user, key=key).filter(match)).first()
 
 
-def resource_for(*, resource_id: str, user: AnyUser = None, key: ApiKey | None = None) -> Resource | None:
+def resource_for(
+    *, resource_id: str, user: AnyUser = None, key: ApiKey | None = None, details: bool = True
+) -> Resource | None:
     """The resource with this id (UUID) whose dataset the caller may see, or None.
 
-    The dataset (with its organisation) and the versions come loaded.
+    The dataset comes loaded; with ``details`` also its organisation and the resource's versions
+    (a table read, which runs on every ``datastore_search``, needs neither).
     """
     pk = _as_uuid(resource_id) if isinstance(resource_id, str) else None
     if pk is None:
         return None
-    # One join, no ordering: this runs on every datastore_search.
+    # One join, no ordering.
     resources = Resource.objects.filter(pk=pk).order_by()
     visible = _visible(user=user, key=key, prefix="dataset__")
     if visible is not None:
         resources = resources.filter(visible)
-    found = list(
-        resources.select_related("dataset__organization").prefetch_related(
+    if details:
+        resources = resources.select_related("dataset__organization").prefetch_related(
             Prefetch("versions", queryset=ResourceVersion.objects.order_by("-number"))
-        )[:1]
-    )
+        )
+    else:
+        resources = resources.select_related("dataset")
+    found = list(resources[:1])
     return found[0] if found else None
 
 
