@@ -5,6 +5,7 @@ the portal, DCAT) starts from it, so a shared dataset (dữ liệu dùng chung) 
 through a side door.
 """
 
+import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
@@ -137,17 +138,35 @@ def dataset_for(*, name_or_id: str, user: AnyUser = None, key: ApiKey | None = N
     return _with_details(datasets_visible_to(user=user, key=key).filter(match)).first()
 
 
+# Anonymous table reads (``datastore_search`` on open data, the hot path) reuse the resource found in the last
+# few seconds in this process; this process's writes drop it at once (``forget_open_resources``), other
+# processes' within _OPEN_RESOURCE_TTL seconds. A table swapped meanwhile is re-read by the datastore itself.
+_OPEN_RESOURCE_TTL = 5.0
+_open_resources: dict[uuid.UUID, tuple[float, Resource]] = {}
+
+
+def forget_open_resources() -> None:
+    """Drop the resources kept for anonymous table reads (after any change to a dataset or a resource)."""
+    _open_resources.clear()
+
+
 def resource_for(
     *, resource_id: str, user: AnyUser = None, key: ApiKey | None = None, details: bool = True
 ) -> Resource | None:
     """The resource with this id (UUID) whose dataset the caller may see, or None.
 
     The dataset comes loaded; with ``details`` also its organisation and the resource's versions
-    (a table read, which runs on every ``datastore_search``, needs neither).
+    (a table read, which runs on every ``datastore_search``, needs neither; for an anonymous caller the
+    result may be shared with other requests of this process: read it, never change it).
     """
     pk = _as_uuid(resource_id) if isinstance(resource_id, str) else None
     if pk is None:
         return None
+    shareable = user is None and key is None and not details
+    if shareable:
+        cached = _open_resources.get(pk)
+        if cached is not None and time.monotonic() - cached[0] < _OPEN_RESOURCE_TTL:
+            return cached[1]
     # One join, no ordering.
     resources = Resource.objects.filter(pk=pk).order_by()
     visible = _visible(user=user, key=key, prefix="dataset__")
@@ -160,6 +179,8 @@ def resource_for(
     else:
         resources = resources.select_related("dataset")
     found = list(resources[:1])
+    if shareable and found:
+        _open_resources[pk] = (time.monotonic(), found[0])
     return found[0] if found else None
 
 

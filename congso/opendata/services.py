@@ -30,7 +30,7 @@ from congso.core.text import fold
 from congso.core.uploads import MB, clean_filename, storage_name
 from congso.geo.models import AdministrativeUnit
 from congso.opendata.models import AccessGrant, ApiKey, Dataset, Frequency, Licence, Resource, ResourceVersion
-from congso.opendata.selectors import can_publish
+from congso.opendata.selectors import can_publish, forget_open_resources
 
 # Fields of a dataset that dataset_create takes and dataset_update may change.
 DATASET_FIELDS = (
@@ -138,6 +138,13 @@ def _normalise(dataset: Dataset) -> None:
         )
 
 
+def _changed() -> None:
+    """A dataset or its resources changed: anonymous table reads must not reuse what they kept (now, and again
+    once the change is committed, in case a read kept the old state meanwhile)."""
+    forget_open_resources()
+    transaction.on_commit(forget_open_resources)
+
+
 def _save_dataset(dataset: Dataset) -> None:
     _check_name(dataset.name)
     dataset.keywords = _clean_keywords(dataset.keywords)
@@ -147,11 +154,13 @@ def _save_dataset(dataset: Dataset) -> None:
     dataset.search_text = dataset_search_text(dataset)
     dataset.full_clean()
     dataset.save()
+    _changed()
 
 
 def _touch(dataset: Dataset, at: datetime) -> None:
     Dataset.objects.filter(pk=dataset.pk).update(modified_at=at)
     dataset.modified_at = at
+    _changed()
 
 
 # --- datasets -----------------------------------------------------------------------------------
@@ -267,6 +276,7 @@ def dataset_publish(*, actor, dataset: Dataset) -> Dataset:
     dataset.published_at = dataset.published_at or now
     dataset.modified_at = now
     dataset.save(update_fields=["state", "published_at", "modified_at"])
+    _changed()
     audit_record(actor=actor, action="opendata.dataset_publish", obj=dataset, data={"from": before})
     return dataset
 
@@ -286,6 +296,7 @@ def dataset_withdraw(*, actor, dataset: Dataset, reason: str) -> Dataset:
     dataset.state = Dataset.State.WITHDRAWN
     dataset.modified_at = timezone.now()
     dataset.save(update_fields=["state", "modified_at"])
+    _changed()
     audit_record(actor=actor, action="opendata.dataset_withdraw", obj=dataset, data={"reason": reason})
     return dataset
 

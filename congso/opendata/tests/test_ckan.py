@@ -15,7 +15,7 @@ from congso.agencies.tests.factories import AgencyFactory, PlatformAdminFactory
 from congso.opendata import access, datastore
 from congso.opendata.ckan.actions import ACTIONS
 from congso.opendata.models import ApiKeyUsage, Dataset, Licence, Theme
-from congso.opendata.services import resource_create
+from congso.opendata.services import dataset_withdraw, resource_create
 from congso.opendata.tests.factories import (
     AccessGrantFactory,
     ResourceFactory,
@@ -736,6 +736,20 @@ def table(catalog):
     )
     yield resource
     datastore.drop(resource)
+
+
+def test_anonymous_table_reads_reuse_the_resource_but_see_a_withdrawal_at_once(client, table):
+    first = call(client, "datastore_search", resource_id=str(table.id), limit=1)
+    with CaptureQueriesContext(connection) as queries:
+        again = call(client, "datastore_search", resource_id=str(table.id), limit=1)
+
+    assert ok(first) == ok(again)
+    assert not any("opendata_resource" in query["sql"] for query in queries.captured_queries)
+
+    dataset_withdraw(actor=None, dataset=table.dataset, reason="Số liệu sai, đang rà soát.")
+    gone = call(client, "datastore_search", resource_id=str(table.id), limit=1)
+
+    assert gone.status_code == 404
 
 
 def test_datastore_search_returns_records_fields_and_links(client, table):
