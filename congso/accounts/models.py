@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from congso.accounts.validators import validate_personal_id, validate_phone, validate_tax_code
+from congso.core.keys import key_usable
 
 
 class User(AbstractUser):
@@ -96,7 +97,4 @@ class ApiToken(models.Model):
 
     def is_usable(self, at: datetime | None = None) -> bool:
         """Not revoked and not expired at ``at`` (now by default)."""
-        moment = at or timezone.now()
-        if self.revoked_at is not None:
-            return False
-        return self.expires_at is None or self.expires_at > moment
+        return key_usable(revoked_at=self.revoked_at, expires_at=self.expires_at, at=at)

@@ -1,7 +1,5 @@
 """Writes owned by accounts: registration, profiles, passwords, staff accounts, TOTP devices and API keys."""
 
-import hashlib
-import secrets
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -23,10 +21,10 @@ from congso.accounts.validators import (
     validate_phone,
     validate_tax_code,
 )
+from congso.core.keys import KEY_PREFIX, key_hash, new_key
 from congso.core.services import audit_record
 from congso.geo.models import AdministrativeUnit
 
-API_KEY_PREFIX = "cs_"
 API_KEY_PREFIX_LENGTH = 11
 API_TOKENS_PER_USER = 20
 API_TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
@@ -421,10 +419,6 @@ def staff_otp_verify(*, user: User, token: str) -> TOTPDevice:
     raise _otp_invalid()
 
 
-def _hash_key(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
 @transaction.atomic
 def api_token_create(*, user: User, name: str, expires_at: datetime | None = None) -> tuple[ApiToken, str]:
     """Issue an API key; returns the record and the key, which is never available again."""
@@ -443,9 +437,9 @@ def api_token_create(*, user: User, name: str, expires_at: datetime | None = Non
             ),
             code="too_many_tokens",
         )
-    key = API_KEY_PREFIX + secrets.token_urlsafe(32)
+    key = new_key()
     token = ApiToken(
-        user=user, name=name, prefix=key[:API_KEY_PREFIX_LENGTH], key_hash=_hash_key(key), expires_at=expires_at
+        user=user, name=name, prefix=key[:API_KEY_PREFIX_LENGTH], key_hash=key_hash(key), expires_at=expires_at
     )
     token.full_clean()
     token.save()
@@ -472,10 +466,10 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> None:
 
 def api_token_authenticate(*, key: str) -> User | None:
     """The active user owning this usable key, or None; records when the key was last used (at most once a minute)."""
-    if not key or not key.startswith(API_KEY_PREFIX) or len(key) > 100:
+    if not key or not key.startswith(KEY_PREFIX) or len(key) > 100:
         return None
     try:
-        token = ApiToken.objects.select_related("user").get(key_hash=_hash_key(key))
+        token = ApiToken.objects.select_related("user").get(key_hash=key_hash(key))
     except ApiToken.DoesNotExist:
         return None
     now = timezone.now()

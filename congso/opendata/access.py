@@ -20,8 +20,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
+from congso.core.keys import key_hash
 from congso.opendata.models import ApiKey, ApiKeyUsage, Dataset
-from congso.opendata.services import api_key_hash
 
 QUOTA_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -86,7 +86,7 @@ def api_key_from_request(request: HttpRequest) -> ApiKey | None:
         return None
     key = None
     if len(raw) <= _MAX_KEY_LENGTH:
-        key = ApiKey.objects.select_related("agency").filter(key_hash=api_key_hash(raw)).first()
+        key = ApiKey.objects.select_related("agency").filter(key_hash=key_hash(raw)).first()
     if key is None:
         raise KeyRefused(gettext("Khóa API không hợp lệ: không có khóa nào như vậy."))
     now = timezone.now()

@@ -295,14 +295,14 @@ def _sweep(request: HttpRequest) -> None:
     cutoff = timezone.now() - STAGING_TTL
     try:
         _dirs, names = default_storage.listdir(STAGING_DIR)
-    except (FileNotFoundError, NotImplementedError, OSError):
+    except (NotImplementedError, OSError):  # no folder yet, or a storage that cannot list
         names = []
     for name in names:
         path = f"{STAGING_DIR}/{name}"
         try:
             if default_storage.get_modified_time(path) < cutoff:
                 default_storage.delete(path)
-        except (FileNotFoundError, NotImplementedError, OSError):
+        except (NotImplementedError, OSError):  # no folder yet, or a storage that cannot list
             continue
     entries = {
         token: entry

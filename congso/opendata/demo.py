@@ -22,12 +22,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from congso.agencies.models import Agency
+from congso.core.keys import key_hash
 from congso.core.services import audit_record
 from congso.geo.models import AdministrativeUnit
 from congso.opendata.models import ApiKey, Dataset, Frequency, Licence, Theme
 from congso.opendata.services import (
     access_grant,
-    api_key_hash,
     dataset_create,
     dataset_publish,
     resource_create,
@@ -461,15 +461,15 @@ def _load(spec: DemoDataset) -> Dataset:
 
 def _demo_key(agency: Agency) -> bool:
     """The published demo key of ``agency``; True if it was made now."""
-    key_hash = api_key_hash(DEMO_API_KEY)
-    if ApiKey.objects.filter(key_hash=key_hash).exists():
+    hashed = key_hash(DEMO_API_KEY)
+    if ApiKey.objects.filter(key_hash=hashed).exists():
         return False
     # Written directly rather than by api_key_create, which draws a random key: this one is fixed and published.
     key = ApiKey.objects.create(
         agency=agency,
         name=DEMO_API_KEY_NAME,
         prefix=DEMO_API_KEY[:10],
-        key_hash=key_hash,
+        key_hash=hashed,
         daily_quota=1000,
         created_at=timezone.now(),
     )

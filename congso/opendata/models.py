@@ -15,6 +15,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from congso.core.keys import key_usable
+
 
 class Theme(models.TextChoices):
     """The EU data themes DCAT-AP uses (http://publications.europa.eu/resource/authority/data-theme/)."""
@@ -257,8 +259,7 @@ class ApiKey(models.Model):
 
     def is_usable(self, at: datetime | None = None) -> bool:
         """Not revoked and not expired at ``at`` (now by default)."""
-        moment = at or timezone.now()
-        return self.revoked_at is None and (self.expires_at is None or self.expires_at > moment)
+        return key_usable(revoked_at=self.revoked_at, expires_at=self.expires_at, at=at)
 
 
 class ApiKeyUsage(models.Model):

@@ -8,7 +8,6 @@ A publisher is an agency's admin (quản trị cơ quan) or a platform admin (``
 
 import hashlib
 import re
-import secrets
 import uuid
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -25,6 +24,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from congso.agencies.models import Agency
+from congso.core.keys import key_hash, new_key
 from congso.core.services import audit_record
 from congso.core.text import fold
 from congso.core.uploads import MB, clean_filename, storage_name
@@ -52,7 +52,6 @@ DATASET_FIELDS = (
     "temporal_end",
 )
 RESOURCE_FIELDS = ("name", "name_en", "description", "format", "position")
-API_KEY_PREFIX = "cs_"
 MAX_KEYWORD_LENGTH = 100
 MAX_DAILY_QUOTA = 10_000_000
 
@@ -529,11 +528,6 @@ def access_revoke(*, actor, dataset: Dataset, agency: Agency) -> None:
         audit_record(actor=actor, action="opendata.access_revoke", obj=dataset, data={"agency": agency.code})
 
 
-def api_key_hash(raw: str) -> str:
-    """How a key is stored: the SHA-256 hex digest of the raw key."""
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
 @transaction.atomic
 def api_key_create(
     *,
@@ -553,12 +547,12 @@ def api_key_create(
         raise ValidationError({"daily_quota": message.format(n=number_format(MAX_DAILY_QUOTA))}, code="quota")
     if expires_at is not None and expires_at <= timezone.now():
         raise ValidationError({"expires_at": _("Thời điểm hết hạn phải ở tương lai.")}, code="expired")
-    raw = API_KEY_PREFIX + secrets.token_urlsafe(32)
+    raw = new_key()
     key = ApiKey(
         agency=agency,
         name=name,
         prefix=raw[:10],
-        key_hash=api_key_hash(raw),
+        key_hash=key_hash(raw),
         daily_quota=daily_quota,
         expires_at=expires_at,
         created_by=_user(actor),

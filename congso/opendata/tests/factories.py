@@ -11,6 +11,7 @@ import factory.random
 from django.core.files.base import ContentFile
 
 from congso.agencies.tests.factories import AgencyFactory
+from congso.core.keys import key_hash
 from congso.opendata.models import AccessGrant, ApiKey, Dataset, Resource, ResourceVersion, Theme
 
 
@@ -70,7 +71,7 @@ def api_key_for(agency, *, daily_quota: int = 1000, **fields) -> tuple[ApiKey, s
         agency=agency,
         name=fields.pop("name", "Khóa thử"),
         prefix=raw[:10],
-        key_hash=hashlib.sha256(raw.encode()).hexdigest(),
+        key_hash=key_hash(raw),
         daily_quota=daily_quota,
         **fields,
     )

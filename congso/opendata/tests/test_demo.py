@@ -15,10 +15,10 @@ from django.test import override_settings
 
 from congso.agencies.models import Agency
 from congso.agencies.tests.factories import AgencyFactory
+from congso.core.keys import key_hash
 from congso.opendata import demo
 from congso.opendata.models import AccessGrant, ApiKey, Dataset, Licence, Resource, ResourceVersion
 from congso.opendata.selectors import dataset_search, datasets_visible_to
-from congso.opendata.services import api_key_hash
 from congso.web.demo import agencies as demo_agencies
 
 
@@ -113,7 +113,7 @@ def test_the_air_quality_resource_has_two_versions(loaded, db):
 
 
 def test_the_demo_key_opens_the_shared_dataset_to_ben_thanh(loaded, db):
-    key = ApiKey.objects.get(key_hash=api_key_hash(demo.DEMO_API_KEY))
+    key = ApiKey.objects.get(key_hash=key_hash(demo.DEMO_API_KEY))
 
     assert key.agency == Agency.objects.get(code=demo_agencies.BEN_THANH)
     assert key.prefix == demo.DEMO_API_KEY[:10]
