@@ -58,8 +58,8 @@ def request_data(request: HttpRequest) -> dict[str, Any]:
         return _mixed(request.GET)
     if request.content_type == "multipart/form-data":
         return _mixed(request.POST) or _mixed(request.GET)
-    # A body over DATA_UPLOAD_MAX_MEMORY_SIZE never gets here: RejectNulMiddleware reads it first,
-    # and Django answers RequestDataTooBig with a 400.
+    # A body over DATA_UPLOAD_MAX_MEMORY_SIZE never gets here: RejectNulMiddleware reads it first and
+    # answers 413 in CKAN's envelope.
     body = request.body
     if not body.strip():
         return _mixed(request.GET)

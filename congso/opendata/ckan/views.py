@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, JsonResponse
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 
@@ -33,6 +33,20 @@ def _json(body: dict[str, Any], *, status: int = 200) -> JsonResponse:
 def _help_url(request: HttpRequest, name: str) -> str:
     path = reverse("opendata_ckan:action", args=["help_show"])
     return request.build_absolute_uri(f"{path}?{urlencode({'name': name[:100]})}")
+
+
+def refused_request_body(request: HttpRequest, status: int, code: str, message: str) -> JsonResponse:
+    """A request refused before the view (NUL, body too large…) in CKAN's envelope, as a ``BadRequest``.
+
+    Registered with ``congso.core.middleware.register_error_body``; CKAN has no ``__type`` for 413.
+    """
+    try:
+        name = resolve(request.path_info).kwargs.get("name", "help_show")
+    except Resolver404:
+        name = "help_show"
+    # CKAN's reasons follow "Yêu cầu không hợp lệ: " in lower case.
+    error = BadRequest(message[:1].lower() + message[1:])
+    return _json({"help": _help_url(request, name), "success": False, "error": error.error()}, status=status)
 
 
 def _refusal(refused: access.KeyRefused) -> ActionError:
