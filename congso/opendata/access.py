@@ -7,11 +7,16 @@ No header means an anonymous request, which sees open data only. A header that n
 wrong key learns it at once instead of silently seeing less. A key past its daily quota (requests
 per calendar day in Asia/Ho_Chi_Minh, refused ones included) is refused until midnight.
 
-Every request made with a known key, refused or not, is written to ``ApiKeyUsage`` by
-``record_usage``; the quota is counted from those rows.
+The quota is counted by an atomic counter (``CodeCounter``, scope ``opendata-key:<pk>``, one row
+per key and day): every request made with a usable key takes the next number in one upsert, before
+it is served, and is refused when the number is above the quota. Concurrent requests never share a
+number, so exactly ``daily_quota`` of them pass, and the counter row is locked only for that one
+statement, not for the request. Every request made with a known key, refused or not, is also written
+to the usage log ``ApiKeyUsage`` by ``record_usage``.
 """
 
-from datetime import datetime, timedelta
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -21,6 +26,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from congso.core.keys import key_hash
+from congso.core.models import CodeCounter
+from congso.core.services import code_next
 from congso.opendata.models import ApiKey, ApiKeyUsage, Dataset
 
 QUOTA_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -69,17 +76,44 @@ def day_start(moment: datetime) -> datetime:
     return local.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
+def quota_day(moment: datetime) -> date:
+    """The calendar day (Asia/Ho_Chi_Minh) holding ``moment``: the day a request counts against."""
+    return timezone.localtime(moment, QUOTA_ZONE).date()
+
+
+def quota_scope(key: ApiKey) -> str:
+    """The ``CodeCounter`` scope counting ``key``'s requests, one row per quota day."""
+    return f"opendata-key:{key.pk}"
+
+
 def requests_today(key: ApiKey, *, now: datetime | None = None) -> int:
-    """Requests made with ``key`` since midnight (Asia/Ho_Chi_Minh), refused ones included."""
-    return ApiKeyUsage.objects.filter(key=key, at__gte=day_start(now or timezone.now())).count()
+    """Requests made with ``key`` while usable since midnight (Asia/Ho_Chi_Minh), refused ones included.
+
+    Read from the quota counter, so it is the number the next request is checked against (0 before
+    the day's first request).
+    """
+    return requests_today_of([key], now=now)[key.pk]
+
+
+def requests_today_of(keys: Iterable[ApiKey], *, now: datetime | None = None) -> dict[int, int]:
+    """``requests_today`` of several keys in one query: key id → requests today."""
+    scopes = {quota_scope(key): key.pk for key in keys}
+    counted = CodeCounter.objects.filter(scope__in=scopes, day=quota_day(now or timezone.now()))
+    return dict.fromkeys(scopes.values(), 0) | {
+        scopes[scope]: value for scope, value in counted.values_list("scope", "value")
+    }
 
 
 def api_key_from_request(request: HttpRequest) -> ApiKey | None:
     """The usable key the request carries, None if it carries none; ``KeyRefused`` otherwise.
 
     Refused: a key nobody issued, a revoked key, an expired key (403), a key over its daily quota
-    (``QuotaExceeded``, 429). Quota counting is not locked: two requests racing at the limit may
-    both pass, which costs at most a few requests over the quota and no lock per request.
+    (``QuotaExceeded``, 429). A usable key's request counts against the quota here, once, whether
+    it is then served or refused: it takes the next number of the key's counter for today with
+    ``code_next``, and a number above ``daily_quota`` is refused, so requests racing at the limit
+    cannot both pass. Call it in autocommit (as the views do, ``ATOMIC_REQUESTS`` is off): inside a
+    transaction the counter row would stay locked, and the key's other requests would wait, until
+    that transaction ends.
     """
     raw = raw_key(request)
     if not raw:
@@ -95,7 +129,7 @@ def api_key_from_request(request: HttpRequest) -> ApiKey | None:
     if key.expires_at is not None and key.expires_at <= now:
         expired_at = date_format(timezone.localtime(key.expires_at, QUOTA_ZONE), "d/m/Y H:i")
         raise KeyRefused(gettext("Khóa API đã hết hạn lúc {at}.").format(at=expired_at), key=key)
-    if requests_today(key, now=now) >= key.daily_quota:
+    if code_next(scope=quota_scope(key), day=quota_day(now)) > key.daily_quota:
         tomorrow = day_start(now) + timedelta(days=1)
         message = gettext(
             "Khóa API đã dùng hết hạn mức {quota} yêu cầu trong ngày; hạn mức được làm mới lúc 0 giờ (giờ Việt Nam)."

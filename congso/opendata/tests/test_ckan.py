@@ -1,17 +1,20 @@
 """The CKAN Action API at /opendata/api/3/action/: every action, every error, API keys and their usage log."""
 
 import json
+import threading
 from datetime import UTC, timedelta
 
 import pytest
 from django.core.files.base import ContentFile
 from django.db import connection
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from congso.agencies.tests.factories import AgencyFactory, PlatformAdminFactory
+from congso.core.models import CodeCounter
 from congso.opendata import access, datastore
 from congso.opendata.ckan.actions import ACTIONS
 from congso.opendata.models import ApiKeyUsage, Dataset, Licence, Theme
@@ -193,8 +196,9 @@ def test_a_body_over_the_upload_limit_is_refused_before_the_view(client, setting
     as_json = call(client, "package_search", post={"q": "x" * 2000})
     as_form = client.post(BASE + "package_search", {"q": "x" * 2000})
 
-    # RejectNulMiddleware reads the body before the view does: Django's 400 page answers first.
-    assert (as_json.status_code, as_form.status_code) == (400, 400)
+    # RejectNulMiddleware reads the body before the view does and answers 413 in CKAN's envelope.
+    assert (as_json.status_code, as_form.status_code) == (413, 413)
+    assert as_json.json()["success"] is False
 
 
 def test_post_reads_json_a_form_and_json_sent_as_a_form(client, catalog):
@@ -459,9 +463,10 @@ def test_a_key_over_its_daily_quota_is_refused_until_midnight(client, keys):
     key.daily_quota = 2
     key.save()
     midnight = access.day_start(timezone.now())
+    today = midnight.date()
     # Yesterday's requests (Asia/Ho_Chi_Minh) do not count; today's do.
-    ApiKeyUsage.objects.create(key=key, at=midnight - timedelta(seconds=1), action="package_list", status=200)
-    ApiKeyUsage.objects.create(key=key, at=midnight, action="package_list", status=200)
+    CodeCounter.objects.create(scope=access.quota_scope(key), day=today - timedelta(days=1), value=5)
+    CodeCounter.objects.create(scope=access.quota_scope(key), day=today, value=1)
 
     ok(call(client, "package_list", key=raw))
     refused = call(client, "package_list", key=raw)
@@ -475,11 +480,91 @@ def test_a_key_over_its_daily_quota_is_refused_until_midnight(client, keys):
     }
     seconds_left = (midnight + timedelta(days=1) - timezone.now()).total_seconds()
     assert abs(int(refused["Retry-After"]) - seconds_left) < 5
-    assert list(ApiKeyUsage.objects.filter(at__gte=midnight).order_by("at").values_list("status", flat=True)) == [
-        200,
+    assert access.requests_today(key) == 3  # the refused request counted too
+    assert CodeCounter.objects.get(scope=access.quota_scope(key), day=today - timedelta(days=1)).value == 5
+    assert list(ApiKeyUsage.objects.filter(key=key).order_by("at", "pk").values_list("status", flat=True)) == [
         200,
         429,
     ]
+
+
+def test_the_quota_starts_again_at_midnight_vietnam_time(client, keys, monkeypatch):
+    key, raw = keys["granted"], keys["granted_raw"]
+    key.daily_quota = 1
+    key.save()
+    before_midnight = timezone.datetime(2025, 7, 1, 16, 59, 59, tzinfo=UTC)  # 23:59:59 on 1 July in Vietnam
+    at_midnight = before_midnight + timedelta(seconds=1)
+    now = {"at": before_midnight}
+    monkeypatch.setattr("django.utils.timezone.now", lambda: now["at"])
+
+    ok(call(client, "package_list", key=raw))
+    refused = call(client, "package_list", key=raw)
+    now["at"] = at_midnight
+    ok(call(client, "package_list", key=raw))
+
+    assert error(refused, 429)["__type"] == "Authorization Error"
+    assert refused["Retry-After"] == "1"
+    counters = CodeCounter.objects.filter(scope=access.quota_scope(key)).order_by("day")
+    assert [(counter.day.isoformat(), counter.value) for counter in counters] == [("2025-07-01", 2), ("2025-07-02", 1)]
+    assert access.requests_today(key, now=before_midnight) == 2
+    assert access.requests_today(key, now=at_midnight) == 1
+
+
+def test_requests_today_reads_the_counter_of_the_vietnamese_day():
+    key, _raw = api_key_for(AgencyFactory())
+    other, _other_raw = api_key_for(AgencyFactory())
+    moment = timezone.datetime(2025, 7, 1, 18, 30, tzinfo=UTC)  # 01:30 on 2 July in Ho Chi Minh City
+    CodeCounter.objects.create(scope=access.quota_scope(key), day=timezone.datetime(2025, 7, 2).date(), value=7)
+    CodeCounter.objects.create(scope=access.quota_scope(other), day=timezone.datetime(2025, 7, 2).date(), value=9)
+    CodeCounter.objects.create(scope=f"receipt:{key.pk}", day=timezone.datetime(2025, 7, 2).date(), value=4)
+
+    assert access.quota_day(moment).isoformat() == "2025-07-02"
+    assert access.requests_today(key, now=moment) == 7
+    assert access.requests_today(key, now=moment - timedelta(hours=2)) == 0  # 23:30 on 1 July: no counter
+    assert access.requests_today(api_key_for(AgencyFactory())[0], now=moment) == 0
+
+
+def test_a_key_refused_as_revoked_or_unknown_takes_nothing_from_the_quota(client, keys):
+    key = keys["granted"]
+    key.revoked_at = timezone.now()
+    key.save()
+
+    error(call(client, "package_list", key=keys["granted_raw"]), 403)
+    error(call(client, "package_list", key="cs_khong-ton-tai"), 403)
+
+    assert access.requests_today(key) == 0
+    assert CodeCounter.objects.count() == 0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite serialises writers: no race to show")
+@pytest.mark.django_db(transaction=True)
+def test_requests_racing_at_the_quota_pass_exactly_the_quota():
+    quota, racers = 3, 12
+    key, raw = api_key_for(AgencyFactory(), daily_quota=quota)
+    start = threading.Barrier(racers)
+    outcomes: list[object] = []
+
+    def request_once():
+        try:
+            request = RequestFactory().get(BASE + "package_list", headers={"Authorization": raw})
+            start.wait(10)
+            outcomes.append(access.api_key_from_request(request))
+        except Exception as error:  # noqa: BLE001 - reported by the assertions below
+            outcomes.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=request_once) for _ in range(racers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+
+    passed = [outcome for outcome in outcomes if isinstance(outcome, type(key))]
+    refused = [outcome for outcome in outcomes if isinstance(outcome, access.QuotaExceeded)]
+    assert (len(passed), len(refused)) == (quota, racers - quota), outcomes
+    assert {found.pk for found in passed} == {key.pk}
+    assert access.requests_today(key) == racers
 
 
 def test_the_quota_day_is_the_vietnamese_calendar_day():

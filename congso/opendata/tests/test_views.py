@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from congso.accounts.tests.factories import StaffFactory
 from congso.agencies.models import Membership
 from congso.agencies.tests.factories import AgencyFactory, MembershipFactory
-from congso.opendata import services
+from congso.opendata import access, services
 from congso.opendata.models import ApiKeyUsage, Dataset, Licence, Resource, Theme
 from congso.opendata.services import dataset_search_text
 from congso.opendata.tests.factories import (
@@ -404,6 +404,7 @@ def test_a_key_over_its_quota_is_refused_with_retry_after(client):
 
     assert refused.status_code == 429
     assert int(refused["Retry-After"]) > 0
+    assert access.requests_today(key) == 2
     assert list(ApiKeyUsage.objects.filter(key=key).order_by("at").values_list("status", flat=True)) == [200, 429]
 
 
