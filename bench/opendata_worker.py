@@ -1,12 +1,14 @@
 """The Django side of the tabular-store benchmark, run by ``bench.opendata`` in its own process.
 
     python -m bench.opendata_worker load --csv FILE
+    python -m bench.opendata_worker declare --resource ID --columns "Quận/huyện" "Ngày cấp"
     python -m bench.opendata_worker search --resource ID --queries FILE --clients 20 --duration 60
 
 ``load`` creates an agency, a published open dataset and a resource, then times ``datastore.load`` on the CSV
 and prints one JSON line: end to end, the COPY, the moment the load's transaction committed (the table is
 loaded and queryable: ``loading.build_indexes`` starts then, from ``transaction.on_commit``) and the index
-builds with ``ANALYZE`` that follow. ``search`` is the fallback when the
+builds with ``ANALYZE`` that follow. ``declare`` declares a combined index through the service and times it
+until built. ``search`` is the fallback when the
 CKAN endpoint is not there: ``--clients`` threads call ``datastore.search`` with the queries of FILE (one JSON
 object of search keywords a line) in a closed loop for ``--duration`` seconds and print the latencies.
 The process's peak memory is measured by the parent (``os.wait4``).
@@ -29,7 +31,7 @@ django.setup()
 from django.db import connection  # noqa: E402
 
 from congso.agencies.models import Agency  # noqa: E402
-from congso.opendata import datastore  # noqa: E402
+from congso.opendata import datastore, services  # noqa: E402
 from congso.opendata.datastore import loading  # noqa: E402
 from congso.opendata.models import Dataset, Resource, Theme  # noqa: E402
 
@@ -90,6 +92,15 @@ def load(csv_path: Path) -> dict:
     }
 
 
+def declare(resource_id: str, columns: list[str]) -> dict:
+    """Declare the combined index ``columns`` on the table (the publisher's back-office form does the same) and
+    time it until built."""
+    resource = Resource.objects.select_related("dataset").get(pk=resource_id)
+    started = time.perf_counter()
+    services.resource_set_indexes(actor=None, resource=resource, indexes=[*resource.indexes, columns])
+    return {"columns": columns, "seconds": time.perf_counter() - started}
+
+
 def search(resource_id: str, queries_path: Path, clients: int, duration: float) -> dict:
     resource = Resource.objects.get(pk=resource_id)
     queries = [json.loads(line) for line in queries_path.read_text().splitlines() if line.strip()]
@@ -140,6 +151,9 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     load_parser = commands.add_parser("load")
     load_parser.add_argument("--csv", type=Path, required=True)
+    declare_parser = commands.add_parser("declare")
+    declare_parser.add_argument("--resource", required=True)
+    declare_parser.add_argument("--columns", nargs="+", required=True)
     search_parser = commands.add_parser("search")
     search_parser.add_argument("--resource", required=True)
     search_parser.add_argument("--queries", type=Path, required=True)
@@ -148,6 +162,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "load":
         result = load(args.csv)
+    elif args.command == "declare":
+        result = declare(args.resource, args.columns)
     else:
         result = search(args.resource, args.queries, args.clients, args.duration)
     print("BENCH_RESULT " + json.dumps(result), flush=True)

@@ -231,6 +231,33 @@ class ColumnsForm(forms.Form):
         ]
 
 
+class CombinedIndexForm(forms.Form):
+    """A combined index (chỉ mục kết hợp) to declare on a table: 2 or 3 of its columns, in order."""
+
+    first = forms.ChoiceField(label=_("Lọc theo cột"))
+    second = forms.ChoiceField(label=_("Rồi lọc hoặc sắp xếp theo cột"))
+    third = forms.ChoiceField(label=_("Rồi sắp xếp theo cột (không bắt buộc)"), required=False)
+
+    def __init__(self, *args: Any, column_ids: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(column_id, column_id) for column_id in column_ids]
+        self.fields["first"].choices = [("", _("Chọn cột")), *choices]
+        self.fields["second"].choices = [("", _("Chọn cột")), *choices]
+        self.fields["third"].choices = [("", _("Không")), *choices]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        chosen = self.columns()
+        if len(set(chosen)) < len(chosen):
+            raise ValidationError(_("Chọn các cột khác nhau."), code="same_column")
+        return data
+
+    def columns(self) -> list[str]:
+        """The chosen field ids, in order."""
+        data = getattr(self, "cleaned_data", {})
+        return [data[name] for name in ("first", "second", "third") if data.get(name)]
+
+
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
         label=_("Lý do rút bộ dữ liệu"),

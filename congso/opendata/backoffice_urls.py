@@ -20,6 +20,8 @@ urlpatterns = [
     path("<uuid:pk>/resources/confirm/", views.upload_confirm, name="upload_confirm"),
     path("<uuid:pk>/resources/<uuid:resource_id>/", views.resource_detail, name="resource"),
     path("<uuid:pk>/resources/<uuid:resource_id>/version/", views.version_new, name="version_new"),
+    path("<uuid:pk>/resources/<uuid:resource_id>/indexes/", views.index_add, name="index_add"),
+    path("<uuid:pk>/resources/<uuid:resource_id>/indexes/remove/", views.index_remove, name="index_remove"),
     path("<uuid:pk>/grants/", views.grant_add, name="grant_add"),
     path("<uuid:pk>/grants/<int:agency_id>/remove/", views.grant_remove, name="grant_remove"),
 ]

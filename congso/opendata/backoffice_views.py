@@ -15,6 +15,7 @@ page but the token, types and labels is trusted), calls the service and deletes 
 abandoned upload does not stay.
 """
 
+import json
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -514,8 +515,62 @@ def resource_detail(request: HttpRequest, pk: Any, resource_id: Any) -> HttpResp
         "resource": resource,
         "columns": columns,
         "versions": list(resource.versions.all()),
+        "indexes": [(index, json.dumps(index, ensure_ascii=False)) for index in resource.indexes],
+        "index_form": _index_form(resource) if len(resource.indexes) < datastore.MAX_COMBINED_INDEXES else None,
+        "max_indexes": datastore.MAX_COMBINED_INDEXES,
     }
     return render(request, "opendata/backoffice/resource_detail.html", context)
+
+
+def _index_form(resource: Resource, data=None) -> bf.CombinedIndexForm:
+    column_ids = [spec["id"] for spec in resource.fields if isinstance(spec, dict) and "id" in spec]
+    return bf.CombinedIndexForm(data, column_ids=column_ids)
+
+
+def _set_indexes(request: HttpRequest, dataset: Dataset, resource: Resource, indexes: list, done: str) -> HttpResponse:
+    try:
+        services.resource_set_indexes(actor=request.user, resource=resource, indexes=indexes)
+    except PermissionDenied as error:
+        return _forbidden(request, str(error))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, done)
+    return redirect("backoffice_opendata:resource", pk=dataset.pk, resource_id=resource.pk)
+
+
+@staff_required
+@require_POST
+def index_add(request: HttpRequest, pk: Any, resource_id: Any) -> HttpResponse:
+    """Declare a combined index on the resource's table; it is built before the page comes back."""
+    dataset = _dataset(request, pk)
+    resource = _resource(dataset, resource_id)
+    form = _index_form(resource, request.POST)
+    if not form.is_valid():
+        errors = [*form.non_field_errors(), *(error for field in form for error in field.errors)]
+        messages.error(request, errors[0])
+        return redirect("backoffice_opendata:resource", pk=dataset.pk, resource_id=resource.pk)
+    done = _("Đã thêm chỉ mục kết hợp {columns}.").format(columns=" → ".join(form.columns()))
+    return _set_indexes(request, dataset, resource, [*resource.indexes, form.columns()], done)
+
+
+@staff_required
+@require_POST
+def index_remove(request: HttpRequest, pk: Any, resource_id: Any) -> HttpResponse:
+    """Remove one declared combined index (named by its columns, so two open tabs cannot remove the wrong one)."""
+    dataset = _dataset(request, pk)
+    resource = _resource(dataset, resource_id)
+    try:
+        columns = json.loads(request.POST.get("columns", ""))
+    except ValueError:
+        columns = None
+    if columns not in resource.indexes:
+        messages.error(request, _("Chỉ mục này không còn trong danh sách; trang đã được tải lại."))
+        return redirect("backoffice_opendata:resource", pk=dataset.pk, resource_id=resource.pk)
+    remaining = [index for index in resource.indexes if index != columns]
+    done = _("Đã bỏ chỉ mục kết hợp {columns}.").format(columns=" → ".join(columns))
+    return _set_indexes(request, dataset, resource, remaining, done)
 
 
 # --- access grants --------------------------------------------------------------------------------------
@@ -572,16 +627,13 @@ def grant_remove(request: HttpRequest, pk: Any, agency_id: int) -> HttpResponse:
 def key_list(request: HttpRequest) -> HttpResponse:
     """Khóa khai thác: the API keys of the user's agencies, with today's use against the daily quota."""
     agencies = _agencies(request)
-    keys = (
-        ApiKey.objects.filter(agency__in=agencies)
-        .select_related("agency")
-        .annotate(used_today=Count("usage", filter=Q(usage__at__gte=access.day_start(timezone.now()))))
-        .order_by("-created_at", "-id")
-    )
+    keys = ApiKey.objects.filter(agency__in=agencies).select_related("agency").order_by("-created_at", "-id")
     page_obj = Paginator(keys, PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
+    used = access.requests_today_of(page_obj.object_list, now=now)
     for key in page_obj.object_list:
         key.usable = key.is_usable(now)
+        key.used_today = used[key.pk]
     return render(request, "opendata/backoffice/key_list.html", {"page_obj": page_obj, "agencies": agencies})
 
 

@@ -146,7 +146,9 @@ class Resource(models.Model):
 
     ``fields`` describes the current table: ``[{"id": ..., "type": ..., "label": ...}]`` with
     CKAN datastore types (text, int, numeric, bool, date, timestamp); ``table_name`` is the SQL
-    table holding its rows (``ds_`` + the id in hex), empty for a plain file.
+    table holding its rows (``ds_`` + the id in hex), empty for a plain file. ``indexes`` lists the
+    combined indexes the publisher declared for frequent searches, each a list of 2 or 3 field ids
+    (filter columns first, the sort column last), as CKAN's ``datastore_create`` takes ``indexes``.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -162,6 +164,7 @@ class Resource(models.Model):
     table_name = models.CharField(max_length=63, blank=True, editable=False)
     fields = models.JSONField(_("các cột"), default=list, blank=True, editable=False)
     row_count = models.PositiveBigIntegerField(_("số dòng"), null=True, blank=True, editable=False)
+    indexes = models.JSONField(_("chỉ mục kết hợp"), default=list, blank=True, editable=False)
     created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now, editable=False)
     modified_at = models.DateTimeField(_("cập nhật lúc"), default=timezone.now, editable=False)
 

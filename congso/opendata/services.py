@@ -394,6 +394,41 @@ def resource_update(*, actor, resource: Resource, **changes: Any) -> Resource:
     return resource
 
 
+@transaction.atomic
+def resource_set_indexes(*, actor, resource: Resource, indexes: list[list[str]]) -> Resource:
+    """Declare the combined indexes of a resource's table (chỉ mục kết hợp), as CKAN's ``datastore_create``
+    takes ``indexes``: each a list of 2 or 3 field ids, the filter columns first and the sort column last,
+    for searches the publisher knows are frequent on a large table (``datastore.check_indexes``).
+
+    The declaration is saved and audited; once committed, the table's indexes are brought up to date
+    (new ones built, removed ones dropped) in this thread, as after a load. A new version keeps the
+    declared indexes whose columns it still has.
+    """
+    from congso.opendata import datastore  # the tabular store imports the models: import late
+
+    _ensure_can_publish(actor, resource.dataset.organization)
+    resource = Resource.objects.select_for_update().select_related("dataset").get(pk=resource.pk)
+    if not resource.datastore_active:
+        raise ValidationError({"indexes": _("Tài nguyên này không có bảng tra cứu.")}, code="no_table")
+    try:
+        checked = datastore.check_indexes(indexes, resource.fields)
+    except datastore.QueryError as error:
+        raise ValidationError({"indexes": error.message}, code="indexes") from error
+    if checked == resource.indexes:
+        return resource
+    previous = resource.indexes
+    resource.indexes = checked
+    resource.save(update_fields=["indexes"])
+    audit_record(
+        actor=actor,
+        action="opendata.resource_indexes",
+        obj=resource,
+        data={"before": previous, "after": checked},
+    )
+    transaction.on_commit(lambda: datastore.index(resource), robust=True)
+    return resource
+
+
 def _max_upload_bytes() -> int:
     return settings.CONGSO_OPENDATA_MAX_UPLOAD_MB * MB
 

@@ -5,8 +5,9 @@ One table per resource, in the project's database (PostgreSQL, or SQLite for the
 
 - ``is_tabular(filename, head)``, ``inspect(file) -> Inspection``: before a load, on the upload page;
 - ``load(resource=, file=, fields=) -> int``: build and swap in the table (TableError on bad input); on
-  PostgreSQL its indexes are built once the load's transaction commits; ``index(resource)`` builds any
-  that are missing (after an interrupted build);
+  PostgreSQL its indexes are built once the load's transaction commits; ``index(resource)`` brings them
+  up to date (after an interrupted build, or a change of the declared combined indexes, which
+  ``check_indexes(declared, fields)`` validates);
 - ``search(resource, q=, filters=, fields=, sort=, limit=, offset=, include_total=) -> SearchPage``,
   ``info(resource)``: CKAN ``datastore_search`` / ``datastore_info`` (QueryError on bad parameters);
 - ``export(resource, fmt)``: CSV, JSON or XLSX download; ``drop(resource)``.
@@ -18,10 +19,9 @@ from django.db import transaction
 
 from congso.opendata.models import Resource
 
-from .loading import build_indexes, drop_table, load
+from .loading import MAX_COMBINED_INDEXES, build_indexes, check_indexes, drop_table, load
 from .querying import export, info, search
 from .reading import inspect, is_tabular
-from .tables import is_postgresql
 from .types import (
     FIELD_TYPES,
     MAX_LIMIT,
@@ -34,12 +34,14 @@ from .types import (
 
 __all__ = [
     "FIELD_TYPES",
+    "MAX_COMBINED_INDEXES",
     "MAX_LIMIT",
     "FieldSpec",
     "Inspection",
     "QueryError",
     "SearchPage",
     "TableError",
+    "check_indexes",
     "drop",
     "export",
     "index",
@@ -65,9 +67,10 @@ def drop(resource: Resource) -> None:
 
 
 def index(resource: Resource) -> bool:
-    """PostgreSQL: build the indexes and statistics the resource's table lacks (``loading.build_indexes``,
-    idempotent); False without a table. SQLite builds them in the load itself: nothing to do."""
-    current = Resource.objects.only("id", "table_name", "fields").get(pk=resource.pk)
+    """Bring the indexes and statistics of the resource's table up to date (``loading.build_indexes``: builds
+    what is missing, the declared combined indexes included, drops combined ones no longer declared);
+    False without a table."""
+    current = Resource.objects.only("id", "table_name", "fields", "indexes").get(pk=resource.pk)
     if not current.table_name:
         return False
-    return build_indexes(current.table_name, current.fields) if is_postgresql() else True
+    return build_indexes(current.table_name, current.fields, current.indexes)

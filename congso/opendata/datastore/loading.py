@@ -36,11 +36,15 @@ from .tables import (
     table_name,
     table_number,
 )
-from .types import FieldSpec, TableError
+from .types import FieldSpec, QueryError, TableError
 
 SQLITE_BATCH = 2000
 # maintenance_work_mem of an index build (PostgreSQL's default is 64MB; a parallel build shares it).
 INDEX_MEMORY = "128MB"
+# A declared combined index is named ``<table>_x_<columns>`` (``ds_…_3_x_c4_c9``): these are the indexes a
+# rebuild may drop when they are no longer declared.
+COMBINED_INFIX = "_x_"
+MAX_COMBINED_INDEXES = 5
 _PG_DELIMITERS = {",": "','", ";": "';'", "\t": "E'\\t'", "|": "'|'"}
 
 
@@ -63,7 +67,7 @@ def load(*, resource: Resource, file: reading.Source, fields: list[FieldSpec] | 
         head = handle.read(reading.HEAD_BYTES)
         handle.seek(0)
         with transaction.atomic():
-            current = Resource.objects.select_for_update().only("id", "table_name").get(pk=resource.pk)
+            current = Resource.objects.select_for_update().only("id", "table_name", "indexes").get(pk=resource.pk)
             table = table_name(resource.pk.hex, table_number(current.table_name) + 1)
             if head.startswith(reading.XLSX_MAGIC):
                 with reading.xlsx_table(handle) as (ids, rows):
@@ -85,18 +89,20 @@ def load(*, resource: Resource, file: reading.Source, fields: list[FieldSpec] | 
                     records = reading.csv_records(lines, csv_head.delimiter)
                     next(records)  # the header, read already
                     count = _fill_rows(table, spec, reading.data_rows(records, len(spec)))
+            combined = kept_indexes(current.indexes, spec)
             if not is_postgresql():
-                _sqlite_index(table, spec)
+                build_indexes(table, spec, combined)
             old = current.table_name
             resource.table_name = table
             resource.fields = spec
             resource.row_count = count
             resource.datastore_active = True
-            resource.save(update_fields=["table_name", "fields", "row_count", "datastore_active"])
+            resource.indexes = combined
+            resource.save(update_fields=["table_name", "fields", "row_count", "datastore_active", "indexes"])
             if old:
                 drop_table(old)
             if is_postgresql():
-                transaction.on_commit(partial(build_indexes, table, spec), robust=True)
+                transaction.on_commit(partial(build_indexes, table, spec, combined), robust=True)
     return count
 
 
@@ -127,38 +133,128 @@ def _create(table: str, fields: list[FieldSpec]) -> None:
         cursor.execute(sql)
 
 
-def build_indexes(table: str, fields: list[FieldSpec]) -> bool:
-    """PostgreSQL: statistics and indexes of a loaded table; False if the table is gone meanwhile.
+def kept_indexes(declared: Any, fields: list[FieldSpec]) -> list[list[str]]:
+    """The declared combined indexes (lists of field ids) whose every field is still a column of ``fields``."""
+    ids = {spec["id"] for spec in fields}
+    if not isinstance(declared, list):
+        return []
+    return [list(index) for index in declared if isinstance(index, list) and index and set(index) <= ids]
 
-    ``ANALYZE``, a unique B-tree on ``_id`` (file order, export pages), then one on ``(column, _id)`` per
-    column except booleans (with two values an index neither narrows a filter much nor helps a sort): it
-    serves an equality filter, and a sort on the column in either direction with the ``_id`` tie-breaker
-    going the same way (``querying.parse_sort``), walking forwards or backwards with no sort step.
 
-    Each statement is its own transaction (a savepoint inside a caller's): an index is used as soon as it
-    is built. Plain ``CREATE INDEX``, not ``CONCURRENTLY``: its lock only holds off writes, and nothing
-    writes to a loaded table, so searches go on during the build; ``CONCURRENTLY`` would scan the table
-    twice and wait for every older transaction of the database, including a later load of the same
-    resource, whose swap waits in turn for the build to drop this table: a deadlock. Idempotent
-    (``IF NOT EXISTS``): running it again completes an interrupted build. A text column whose cells are too
-    long for a B-tree entry (about 2.7 kB) gets no index; filtering and sorting on it still work, by
-    scanning. A table dropped by a later load (``42P01``) ends the build quietly.
-    """
-    quoted = checked_table(table)
-    statements = [
-        f"ANALYZE {quoted}",
-        f"CREATE UNIQUE INDEX IF NOT EXISTS {connection.ops.quote_name(f'{table}__id')} ON {quoted} (_id)",
-    ]
+def check_indexes(declared: Any, fields: list[FieldSpec]) -> list[list[str]]:
+    """Declared combined indexes, checked against the table's ``fields``: at most ``MAX_COMBINED_INDEXES``, each
+    2 or 3 different field ids, no two alike. QueryError (``field="indexes"``, Vietnamese) otherwise."""
+    if not isinstance(declared, (list, tuple)):
+        raise QueryError(_("Chỉ mục kết hợp phải là danh sách các danh sách cột."), field="indexes")
+    if len(declared) > MAX_COMBINED_INDEXES:
+        raise QueryError(
+            _("Một bảng có tối đa {limit} chỉ mục kết hợp.").format(limit=MAX_COMBINED_INDEXES), field="indexes"
+        )
+    ids = {spec["id"] for spec in fields}
+    checked: list[list[str]] = []
+    for index in declared:
+        names = list(index) if isinstance(index, (list, tuple)) else []
+        if not 2 <= len(names) <= 3 or not all(isinstance(name, str) for name in names) or len(set(names)) < len(names):
+            raise QueryError(_("Mỗi chỉ mục kết hợp gồm 2 hoặc 3 cột khác nhau."), field="indexes")
+        unknown = next((name for name in names if name not in ids), None)
+        if unknown is not None:
+            raise QueryError(_("Không có cột “{field}”.").format(field=reading.shorten(unknown, 63)), field="indexes")
+        if names in checked:
+            raise QueryError(_("Chỉ mục kết hợp này đã có."), field="indexes")
+        checked.append(names)
+    return checked
+
+
+def _wanted_indexes(table: str, fields: list[FieldSpec], combined: list[list[str]]) -> dict[str, tuple[bool, str]]:
+    """Index name → (unique, column list), in build order: ``_id`` (PostgreSQL; on SQLite it is the rowid),
+    the declared combined indexes (the searches a publisher said are frequent), then one per column except
+    booleans. Every index ends with ``_id`` (implicitly on SQLite), the tie-breaker of every sort."""
+    postgresql = is_postgresql()
+    tail = ", _id" if postgresql else ""
+    wanted: dict[str, tuple[bool, str]] = {}
+    if postgresql:
+        wanted[f"{table}__id"] = (True, "_id")
+    columns = {spec["id"]: column(index) for index, spec in enumerate(fields)}
+    for index in kept_indexes(combined, fields):
+        names = [columns[field_id] for field_id in index]
+        wanted[f"{table}{COMBINED_INFIX}{'_'.join(names)}"] = (False, ", ".join(names) + tail)
     for index, spec in enumerate(fields):
         if spec["type"] != "bool":
-            name = column(index)
-            index_name = connection.ops.quote_name(f"{table}_{name}")
-            statements.append(f"CREATE INDEX IF NOT EXISTS {index_name} ON {quoted} ({name}, _id)")
+            wanted[f"{table}_{column(index)}"] = (False, column(index) + tail)
+    return wanted
+
+
+def _table_state(cursor, table: str) -> tuple[set[str], bool] | None:
+    """The names of the table's indexes and whether it has statistics; None if there is no such table."""
+    if is_postgresql():
+        cursor.execute(
+            "SELECT to_regclass(%s) IS NOT NULL, "
+            "ARRAY(SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = %s), "
+            "EXISTS (SELECT 1 FROM pg_stats WHERE schemaname = current_schema() AND tablename = %s)",
+            [checked_table(table), table, table],
+        )
+        exists, names, analyzed = cursor.fetchone()
+        return (set(names), analyzed) if exists else None
+    cursor.execute("SELECT type, name FROM sqlite_master WHERE tbl_name = %s", [table])
+    rows = cursor.fetchall()
+    if not any(kind == "table" for kind, _name in rows):
+        return None
+    cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'")
+    analyzed = False
+    if cursor.fetchone():
+        cursor.execute("SELECT 1 FROM sqlite_stat1 WHERE tbl = %s LIMIT 1", [table])
+        analyzed = cursor.fetchone() is not None
+    return {name for kind, name in rows if kind == "index"}, analyzed
+
+
+def build_indexes(table: str, fields: list[FieldSpec], combined: list[list[str]] | None = None) -> bool:
+    """Bring a loaded table's statistics and indexes up to date; False if the table is gone meanwhile.
+
+    The indexes are a unique B-tree on ``_id`` (file order, export pages; PostgreSQL), one per declared
+    combined index (``combined``: lists of field ids, filter columns first, sort column last), and one on
+    ``(column, _id)`` per column except booleans (with two values an index neither narrows a filter much
+    nor helps a sort). Each serves an equality filter on its leading columns and a sort on the next one in
+    either direction, with the ``_id`` tie-breaker going the same way (``querying.parse_sort``), walking
+    forwards or backwards with no sort step. Combined indexes no longer declared are dropped. Only what is
+    missing is built, and statistics only when the table has none (``ANALYZE``: first on PostgreSQL, so
+    the planner knows the table while the indexes build; last on SQLite, whose statistics are per index).
+    Idempotent: running it again completes an interrupted build, or does nothing.
+
+    PostgreSQL: on a loaded table right after its load committed (``transaction.on_commit``); each statement
+    is its own transaction (a savepoint inside a caller's), so an index is used as soon as it is built.
+    Plain ``CREATE INDEX``, not ``CONCURRENTLY``: its lock only holds off writes, and nothing writes to a
+    loaded table, so searches go on during the build; ``CONCURRENTLY`` would scan the table twice and wait
+    for every older transaction of the database, including a later load of the same resource, whose swap
+    waits in turn for the build to drop this table: a deadlock. A text column whose cells are too long for
+    a B-tree entry (about 2.7 kB) gets no index; filtering and sorting on it still work, by scanning. A
+    table dropped by a later load (``42P01``) ends the build quietly. SQLite: in the load's transaction.
+    """
+    quoted = checked_table(table)
+    postgresql = is_postgresql()
+    wanted = _wanted_indexes(table, fields, combined or [])
     with connection.cursor() as cursor:
+        state = _table_state(cursor, table)
+        if state is None:
+            return False
+        present, analyzed = state
+        statements = [
+            f"DROP INDEX IF EXISTS {connection.ops.quote_name(name)}"
+            for name in sorted(present - set(wanted))
+            if name.startswith(table + COMBINED_INFIX)
+        ]
+        creates = [
+            f"CREATE {'UNIQUE ' if unique else ''}INDEX IF NOT EXISTS {connection.ops.quote_name(name)} "
+            f"ON {quoted} ({columns})"
+            for name, (unique, columns) in wanted.items()
+            if name not in present
+        ]
+        analyze = [] if analyzed and not (creates and not postgresql) else [f"ANALYZE {quoted}"]
+        statements += analyze + creates if postgresql else creates + analyze
         for sql in statements:
             try:
                 with transaction.atomic():
-                    cursor.execute(f"SET LOCAL maintenance_work_mem = '{INDEX_MEMORY}'")
+                    if postgresql:
+                        cursor.execute(f"SET LOCAL maintenance_work_mem = '{INDEX_MEMORY}'")
                     cursor.execute(sql)
             except DatabaseError as error:
                 sqlstate = getattr(error.__cause__, "sqlstate", None)
@@ -167,18 +263,6 @@ def build_indexes(table: str, fields: list[FieldSpec]) -> bool:
                 if sqlstate != "54000":  # program_limit_exceeded: a cell too long for a B-tree entry
                     raise
     return True
-
-
-def _sqlite_index(table: str, fields: list[FieldSpec]) -> None:
-    """SQLite: an index per column except booleans (``_id`` is the rowid, and every index ends with it), then
-    statistics; in the load's transaction."""
-    quoted = checked_table(table)
-    with connection.cursor() as cursor:
-        for index, spec in enumerate(fields):
-            if spec["type"] != "bool":
-                name = column(index)
-                cursor.execute(f"CREATE INDEX {connection.ops.quote_name(f'{table}_{name}')} ON {quoted} ({name})")
-        cursor.execute(f"ANALYZE {quoted}")
 
 
 # --- SQLite (and XLSX everywhere): rows converted in Python ------------------------------------------------------

@@ -4,7 +4,7 @@ publication and withdrawal, access grants and API keys."""
 import hashlib
 import os
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.files.base import ContentFile
@@ -16,9 +16,9 @@ from django.utils import timezone
 from congso.accounts.tests.factories import CitizenFactory
 from congso.agencies.models import Membership
 from congso.agencies.tests.factories import AgencyFactory, MembershipFactory, PlatformAdminFactory
-from congso.core.models import AuditEntry
-from congso.opendata import backoffice_forms, backoffice_views, datastore, services
-from congso.opendata.models import AccessGrant, ApiKey, ApiKeyUsage, Dataset, Licence, Resource, Theme
+from congso.core.models import AuditEntry, CodeCounter
+from congso.opendata import access, backoffice_forms, backoffice_views, datastore, services
+from congso.opendata.models import AccessGrant, ApiKey, Dataset, Licence, Resource, Theme
 from congso.opendata.tests.factories import AccessGrantFactory, DatasetFactory, ResourceFactory, api_key_for
 
 pytestmark = pytest.mark.django_db
@@ -502,6 +502,53 @@ def test_resource_page_shows_columns_and_versions(admin_client, office):
     assert "Các phiên bản của “Dân số”, mới nhất trước" in html
 
 
+def test_declare_and_remove_a_combined_index(admin_client, office):
+    dataset = _draft(office)
+    resource = services.resource_create(actor=None, dataset=dataset, name="Dân số", upload=_csv())
+    page = reverse("backoffice_opendata:resource", args=[dataset.pk, resource.pk])
+    add = reverse("backoffice_opendata:index_add", args=[dataset.pk, resource.pk])
+    remove = reverse("backoffice_opendata:index_remove", args=[dataset.pk, resource.pk])
+    assert "Chưa khai báo chỉ mục kết hợp nào." in _html(admin_client.get(page))
+
+    response = admin_client.post(add, {"first": "phuong", "second": "ngay_cap_nhat", "third": ""}, follow=True)
+
+    html = _html(response)
+    assert "Đã thêm chỉ mục kết hợp phuong → ngay_cap_nhat." in html
+    assert '<input type="hidden" name="columns" value="[&quot;phuong&quot;, &quot;ngay_cap_nhat&quot;]">' in html
+    assert Resource.objects.get(pk=resource.pk).indexes == [["phuong", "ngay_cap_nhat"]]
+
+    html = _html(admin_client.post(add, {"first": "phuong", "second": "phuong"}, follow=True))
+    assert "Chọn các cột khác nhau." in html
+    html = _html(admin_client.post(add, {"first": "phuong", "second": "ngay_cap_nhat"}, follow=True))
+    assert "Chỉ mục kết hợp này đã có." in html
+    html = _html(admin_client.post(add, {"first": "phuong", "second": "quan"}, follow=True))
+    assert "Hãy chọn một lựa chọn hợp lệ. quan không phải là một trong các lựa chọn khả thi." in html
+
+    html = _html(admin_client.post(remove, {"columns": '["phuong", "ngay_cap_nhat"]'}, follow=True))
+    assert "Đã bỏ chỉ mục kết hợp phuong → ngay_cap_nhat." in html
+    assert Resource.objects.get(pk=resource.pk).indexes == []
+    html = _html(admin_client.post(remove, {"columns": '["phuong", "ngay_cap_nhat"]'}, follow=True))
+    assert "Chỉ mục này không còn trong danh sách; trang đã được tải lại." in html
+    assert admin_client.get(add).status_code == 405
+
+
+def test_a_file_resource_has_no_index_section(admin_client, office):
+    dataset = _draft(office)
+    upload = SimpleUploadedFile("qd.pdf", b"%PDF-1.4", content_type="application/pdf")
+    resource = services.resource_create(actor=None, dataset=dataset, name="Quyết định", upload=upload)
+
+    html = _html(admin_client.get(reverse("backoffice_opendata:resource", args=[dataset.pk, resource.pk])))
+
+    assert "Chỉ mục kết hợp" not in html
+    response = admin_client.post(
+        reverse("backoffice_opendata:index_add", args=[dataset.pk, resource.pk]),
+        {"first": "a", "second": "b"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert Resource.objects.get(pk=resource.pk).indexes == []
+
+
 # --- access grants --------------------------------------------------------------------------------------
 
 
@@ -594,10 +641,10 @@ def test_bad_key_values_are_form_errors(admin_client, office, field, value):
 
 
 def test_the_key_list_shows_todays_use_against_the_quota(admin_client, office):
-    key, _raw = api_key_for(office.agency, daily_quota=100, name="Máy chủ báo cáo")
-    for status in (200, 200, 404):
-        ApiKeyUsage.objects.create(key=key, action="package_show", status=status)
-    ApiKeyUsage.objects.create(key=key, action="package_show", status=200, at=timezone.now() - timedelta(days=2))
+    key, raw = api_key_for(office.agency, daily_quota=100, name="Máy chủ báo cáo")
+    for action in ("package_list", "package_list", "package_show"):  # the last one is a 404, and counts
+        admin_client.get(f"/opendata/api/3/action/{action}?id=khong-co", HTTP_AUTHORIZATION=raw)
+    CodeCounter.objects.create(scope=access.quota_scope(key), day=date.today() - timedelta(days=2), value=40)
     api_key_for(office.other, name="Của sở khác")
 
     response = admin_client.get(KEYS)

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import connection
 from django.utils import timezone
 
 from congso.agencies.models import Membership
@@ -25,6 +26,7 @@ from congso.opendata.services import (
     dataset_update,
     dataset_withdraw,
     resource_create,
+    resource_set_indexes,
     resource_update,
     resource_version_add,
 )
@@ -520,6 +522,46 @@ def test_resource_update_changes_the_metadata_only(agency, publisher):
         resource_update(actor=publisher, resource=resource, name="  ")
     with pytest.raises(TypeError):
         resource_update(actor=publisher, resource=resource, table_name="x")
+
+
+def test_declaring_combined_indexes_saves_audits_and_builds_them_on_commit(
+    agency, publisher, django_capture_on_commit_callbacks
+):
+    dataset = _create(publisher, agency)
+    resource = resource_create(actor=publisher, dataset=dataset, name="Dân số", upload=ContentFile(CSV, name="a.csv"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        resource_set_indexes(actor=publisher, resource=resource, indexes=[["Khu phố", "Số hộ"]])
+
+    resource.refresh_from_db()
+    assert resource.indexes == [["Khu phố", "Số hộ"]]
+    assert _audits("opendata.resource_indexes")[0].data == {"before": [], "after": [["Khu phố", "Số hộ"]]}
+    with connection.cursor() as cursor:
+        indexes = {index.lower() for index in connection.introspection.get_constraints(cursor, resource.table_name)}
+    assert f"{resource.table_name}_x_c1_c2" in indexes
+    with django_capture_on_commit_callbacks(execute=True):
+        resource_set_indexes(actor=publisher, resource=resource, indexes=[["Khu phố", "Số hộ"]])
+    assert len(_audits("opendata.resource_indexes")) == 1  # nothing changed, nothing written
+
+
+def test_declaring_indexes_is_checked(agency, publisher):
+    dataset = _create(publisher, agency)
+    resource = resource_create(actor=publisher, dataset=dataset, name="Dân số", upload=ContentFile(CSV, name="a.csv"))
+    document = resource_create(
+        actor=publisher, dataset=dataset, name="Quyết định", upload=ContentFile(b"%PDF-1.4", name="qd.pdf")
+    )
+    stranger = MembershipFactory(role=Membership.Role.AGENCY_ADMIN).user
+
+    with pytest.raises(PermissionDenied):
+        resource_set_indexes(actor=stranger, resource=resource, indexes=[["Khu phố", "Số hộ"]])
+    with pytest.raises(ValidationError) as raised:
+        resource_set_indexes(actor=publisher, resource=resource, indexes=[["Khu phố", "Dân số"]])
+    assert raised.value.message_dict == {"indexes": ["Không có cột “Dân số”."]}
+    with pytest.raises(ValidationError) as raised:
+        resource_set_indexes(actor=publisher, resource=document, indexes=[["Khu phố", "Số hộ"]])
+    assert raised.value.message_dict == {"indexes": ["Tài nguyên này không có bảng tra cứu."]}
+    resource.refresh_from_db()
+    assert resource.indexes == []
 
 
 # --- grants -------------------------------------------------------------------------------------
