@@ -1,5 +1,5 @@
 """Background tasks of the open-data catalog (Django tasks API): the nightly refresh of the datasets
-the platform publishes itself.
+the platform publishes itself, and of the tabular store's indexes.
 
 With the database backend (``TASKS_BACKEND=database``, run by ``manage.py db_worker``) the task
 re-enqueues itself for the next night at ``REFRESH_AT`` (Asia/Ho_Chi_Minh) before it publishes,
@@ -10,11 +10,13 @@ instead (see docs/adr/0012-dcat-and-publisher-registry.md).
 """
 
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 
 from congso.core.calendar import OFFICE_TZ
+from congso.opendata import datastore
 from congso.opendata.publishers import publish_all
 
 REFRESH_AT = time(2, 0)
@@ -29,10 +31,12 @@ def next_refresh(after: datetime) -> datetime:
 
 
 @task()
-def refresh_published_datasets() -> dict[str, list[str]]:
-    """Run every publisher of the registry; returns the keys refreshed, unchanged and failed."""
+def refresh_published_datasets() -> dict[str, Any]:
+    """Run every publisher of the registry, then complete the indexes of every table of the tabular store
+    (``datastore.complete_indexes``); returns the keys refreshed, unchanged and failed, and the number of
+    tables looked at."""
     schedule_refresh()
-    summary: dict[str, list[str]] = {"changed": [], "unchanged": [], "failed": []}
+    summary: dict[str, Any] = {"changed": [], "unchanged": [], "failed": []}
     for result in publish_all():
         if result.error:
             summary["failed"].append(result.key)
@@ -40,6 +44,7 @@ def refresh_published_datasets() -> dict[str, list[str]]:
             summary["changed"].append(result.key)
         else:
             summary["unchanged"].append(result.key)
+    summary["tables"] = datastore.complete_indexes()
     return summary
 
 

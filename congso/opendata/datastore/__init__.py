@@ -7,7 +7,7 @@ One table per resource, in the project's database (PostgreSQL, or SQLite for the
 - ``load(resource=, file=, fields=) -> int``: build and swap in the table (TableError on bad input); on
   PostgreSQL its indexes are built once the load's transaction commits; ``index(resource)`` brings them
   up to date (after an interrupted build, or a change of the declared combined indexes, which
-  ``check_indexes(declared, fields)`` validates);
+  ``check_indexes(declared, fields)`` validates), ``complete_indexes()`` for every table (nightly);
 - ``search(resource, q=, filters=, fields=, sort=, limit=, offset=, include_total=) -> SearchPage``,
   ``info(resource)``: CKAN ``datastore_search`` / ``datastore_info`` (QueryError on bad parameters);
 - ``export(resource, fmt)``: CSV, JSON or XLSX download; ``drop(resource)``.
@@ -15,7 +15,9 @@ One table per resource, in the project's database (PostgreSQL, or SQLite for the
 See docs/adr/0010-tabular-store.md for the decisions.
 """
 
-from django.db import transaction
+import logging
+
+from django.db import DatabaseError, transaction
 
 from congso.opendata.models import Resource
 
@@ -32,6 +34,8 @@ from .types import (
     TableError,
 )
 
+logger = logging.getLogger(__name__)
+
 __all__ = [
     "FIELD_TYPES",
     "MAX_COMBINED_INDEXES",
@@ -42,6 +46,7 @@ __all__ = [
     "SearchPage",
     "TableError",
     "check_indexes",
+    "complete_indexes",
     "drop",
     "export",
     "index",
@@ -74,3 +79,17 @@ def index(resource: Resource) -> bool:
     if not current.table_name:
         return False
     return build_indexes(current.table_name, current.fields, current.indexes)
+
+
+def complete_indexes() -> int:
+    """``index`` every table of the store, as the nightly task does: completes what a crash between a load's
+    commit and its index builds left undone, at one catalogue query per table when nothing is missing. A
+    table that fails is logged and skipped. Returns the number of tables looked at."""
+    count = 0
+    for resource in Resource.objects.filter(datastore_active=True).only("id").order_by("pk").iterator():
+        try:
+            index(resource)
+        except DatabaseError:
+            logger.exception("indexes of resource %s could not be completed", resource.pk)
+        count += 1
+    return count

@@ -710,6 +710,20 @@ def test_index_completes_an_interrupted_build_and_then_has_nothing_to_do(markets
     assert ids(datastore.search(markets, sort="Tên chợ desc")) == [3, 2, 1, 4]
 
 
+def test_complete_indexes_restores_what_an_interrupted_build_left_out(markets):
+    other = ResourceFactory(version=False)
+    datastore.load(resource=other, file=upload("Tên,Số\nA,1\n"))
+    assert datastore.index(markets) is True
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP INDEX "{markets.table_name}_c2"')
+
+    assert datastore.complete_indexes() == 2
+
+    with connection.cursor() as cursor:
+        names = {name.lower() for name in connection.introspection.get_constraints(cursor, markets.table_name)}
+    assert f"{markets.table_name}_c2" in names
+
+
 def pg_waiting(dsn: dict, table: str, mode: str) -> bool:
     """Whether some session waits for a ``mode`` lock on ``table`` (PostgreSQL)."""
     import psycopg

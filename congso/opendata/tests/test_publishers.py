@@ -602,7 +602,7 @@ def test_the_task_publishes_and_queues_the_next_night(settings, city, registry):
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
 
     done = DBTaskResult.objects.get(status="SUCCESSFUL")
-    assert done.return_value == {"changed": ["test.wards"], "unchanged": [], "failed": ["test.nowhere"]}
+    assert done.return_value == {"changed": ["test.wards"], "unchanged": [], "failed": ["test.nowhere"], "tables": 1}
     waiting = DBTaskResult.objects.get(status="READY")
     assert waiting.run_after > done.enqueued_at
     assert Dataset.objects.get().publisher_key == "test.wards"
@@ -611,7 +611,7 @@ def test_the_task_publishes_and_queues_the_next_night(settings, city, registry):
 def test_the_task_runs_at_once_with_the_immediate_backend(wards):
     result = tasks.refresh_published_datasets.enqueue()
 
-    assert result.return_value == {"changed": ["test.wards"], "unchanged": [], "failed": []}
+    assert result.return_value == {"changed": ["test.wards"], "unchanged": [], "failed": [], "tables": 1}
     assert tasks.refresh_published_datasets.enqueue().return_value["unchanged"] == ["test.wards"]
 
 
@@ -622,6 +622,7 @@ def test_the_command_publishes_and_reports(wards, capsys):
 
     assert capsys.readouterr().out.splitlines() == [
         "test.wards: đã tạo và công bố “dan-so-phuong-thu”.",
+        "Đã kiểm tra chỉ mục của 1 bảng tra cứu.",  # without --key: every table's indexes are completed too
         "test.wards: “dan-so-phuong-thu” không thay đổi.",
         "test.wards\tdan-so-phuong-thu\tDân số phường (thử)",
     ]

@@ -1,9 +1,13 @@
-"""``manage.py opendata_publish``: refresh the datasets the platform publishes itself, now or every night."""
+"""``manage.py opendata_publish``: refresh the datasets the platform publishes itself, now or every night.
+
+Without ``--key`` it also completes the indexes of every table of the tabular store, as the nightly task does.
+"""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from congso.opendata import datastore
 from congso.opendata.publishers import PublishResult, publish_all, registered
 from congso.opendata.tasks import schedule_refresh
 
@@ -11,7 +15,7 @@ from congso.opendata.tasks import schedule_refresh
 class Command(BaseCommand):
     help = _(
         "Cập nhật các bộ dữ liệu mở do nền tảng tự công bố (sổ đăng ký bộ phát hành). Chạy lại nhiều lần không "
-        "tạo phiên bản trùng."
+        "tạo phiên bản trùng. Khi chạy tất cả, lập bổ sung chỉ mục còn thiếu của các bảng tra cứu."
     )
 
     def add_arguments(self, parser) -> None:
@@ -48,6 +52,9 @@ class Command(BaseCommand):
         results = publish_all(keys=key or None)
         for result in results:
             self.stdout.write(self._line(result))
+        if not key:
+            tables = datastore.complete_indexes()
+            self.stdout.write(_("Đã kiểm tra chỉ mục của {count} bảng tra cứu.").format(count=tables))
         failed = [result for result in results if result.error]
         if failed:
             raise CommandError(
