@@ -220,7 +220,8 @@ def machine(pg_url: str, server: str, args: argparse.Namespace) -> dict[str, str
     model = re.search(r"^model name\s*:\s*(.+)$", cpuinfo, re.MULTILINE)
     meminfo = Path("/proc/meminfo").read_text() if Path("/proc/meminfo").exists() else ""
     mem = re.search(r"^MemTotal:\s*(\d+) kB", meminfo, re.MULTILINE)
-    wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True, check=False)  # noqa: S607
+    wrk = shutil.which("wrk")
+    wrk_version = subprocess.run([wrk, "-v"], capture_output=True, text=True, check=False) if wrk else None  # noqa: S603
     django = subprocess.run(  # noqa: S603
         [python(), "-c", "import django, gunicorn; print(django.get_version(), gunicorn.__version__)"],
         capture_output=True,
@@ -242,7 +243,7 @@ def machine(pg_url: str, server: str, args: argparse.Namespace) -> dict[str, str
         "postgresql": pg_admin(pg_url, "SHOW server_version")[0][0],
         "python": platform.python_version(),
         "django_gunicorn": " / ".join(django) if django else "unknown",
-        "wrk": " ".join((wrk_version.stdout or wrk_version.stderr or "wrk").split()[:2]),
+        "wrk": " ".join((wrk_version.stdout or wrk_version.stderr or "wrk").split()[:2]) if wrk_version else "none",
         "server": server,
         "load": f"wrk, {args.threads} threads, {args.connections} connections, {args.duration:g} s per scenario "
         f"after a {args.warmup:g} s warm-up, on the same machine",
