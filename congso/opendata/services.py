@@ -409,7 +409,7 @@ def resource_set_indexes(*, actor, resource: Resource, indexes: list[list[str]])
     _ensure_can_publish(actor, resource.dataset.organization)
     resource = Resource.objects.select_for_update().select_related("dataset").get(pk=resource.pk)
     if not resource.datastore_active:
-        raise ValidationError({"indexes": _("Tài nguyên này không có bảng tra cứu.")}, code="no_table")
+        raise ValidationError({"indexes": _("Tài nguyên này không có bảng dữ liệu tra cứu.")}, code="no_table")
     try:
         checked = datastore.check_indexes(indexes, resource.fields)
     except datastore.QueryError as error:

@@ -21,6 +21,7 @@ from itertools import islice
 from typing import IO, Any
 
 from django.conf import settings
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
@@ -79,7 +80,7 @@ def max_bytes() -> int:
 
 def too_big(size: int) -> TableError:
     # Rounded up, so that a file just over the limit does not read as equal to it.
-    megabytes = f"{-(-size * 10 // (1024 * 1024)) / 10:.1f}".replace(".", ",")
+    megabytes = number_format(-(-size * 10 // (1024 * 1024)) / 10, decimal_pos=1)
     return TableError(
         _("Tệp quá lớn ({size} MB); tối đa {limit} MB.").format(
             size=megabytes, limit=settings.CONGSO_OPENDATA_MAX_UPLOAD_MB

@@ -16,6 +16,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from congso.opendata import datastore
@@ -239,6 +240,8 @@ def test_inspect_and_load_refuse_a_file_over_the_size_limit(settings, resource):
 
     assert error_of(datastore.inspect, upload(content)) == "Tệp quá lớn (1,1 MB); tối đa 1 MB."
     assert error_of(datastore.load, resource=resource, file=upload(content)) == "Tệp quá lớn (1,1 MB); tối đa 1 MB."
+    with translation.override("en"):  # the size is written the reader's way
+        assert error_of(datastore.inspect, upload(content)) == "The file is too large (1.1 MB); the maximum is 1 MB."
     assert store_tables() == set()
 
 

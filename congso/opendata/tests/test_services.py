@@ -559,7 +559,7 @@ def test_declaring_indexes_is_checked(agency, publisher):
     assert raised.value.message_dict == {"indexes": ["Không có cột “Dân số”."]}
     with pytest.raises(ValidationError) as raised:
         resource_set_indexes(actor=publisher, resource=document, indexes=[["Khu phố", "Số hộ"]])
-    assert raised.value.message_dict == {"indexes": ["Tài nguyên này không có bảng tra cứu."]}
+    assert raised.value.message_dict == {"indexes": ["Tài nguyên này không có bảng dữ liệu tra cứu."]}
     resource.refresh_from_db()
     assert resource.indexes == []
 

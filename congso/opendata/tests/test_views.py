@@ -137,6 +137,20 @@ def test_facets_count_and_toggle_values(client):
     assert '<input type="hidden" name="theme" value="EDUC">' in html
 
 
+def test_facet_counts_are_spoken_with_their_unit_in_either_language(client, settings):
+    searchable_dataset(title="Trường học", theme=Theme.EDUC)
+    searchable_dataset(title="Thư viện", theme=Theme.EDUC)
+    searchable_dataset(title="Không khí", theme=Theme.ENVI)
+
+    vietnamese = _html(client.get(SEARCH))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = _html(client.get(SEARCH))
+
+    assert '2<span class="visually-hidden"> bộ dữ liệu</span>' in vietnamese
+    assert '2<span class="visually-hidden"> datasets</span>' in english
+    assert '1<span class="visually-hidden"> dataset</span>' in english
+
+
 def test_values_of_one_facet_are_or_ed_and_facets_are_and_ed(client):
     searchable_dataset(title="Trường học", theme=Theme.EDUC, keywords=["trường"])
     searchable_dataset(title="Không khí", theme=Theme.ENVI, keywords=["môi trường"])
