@@ -26,6 +26,7 @@ from congso.core.text import fold
 from congso.opendata.models import Resource
 
 from . import reading
+from .querying import unknown_field
 from .tables import (
     PG_CHECKS,
     SQLITE_TYPES,
@@ -158,7 +159,7 @@ def check_indexes(declared: Any, fields: list[FieldSpec]) -> list[list[str]]:
             raise QueryError(_("Mỗi chỉ mục kết hợp gồm 2 hoặc 3 cột khác nhau."), field="indexes")
         unknown = next((name for name in names if name not in ids), None)
         if unknown is not None:
-            raise QueryError(_("Không có cột “{field}”.").format(field=reading.shorten(unknown, 63)), field="indexes")
+            raise unknown_field(unknown, parameter="indexes")
         if names in checked:
             raise QueryError(_("Chỉ mục kết hợp này đã có."), field="indexes")
         checked.append(names)

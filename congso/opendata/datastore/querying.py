@@ -78,8 +78,9 @@ def _field_ids(value: Any, mapping: dict[str, tuple[str, str]]) -> list[str]:
     return ids
 
 
-def unknown_field(name: str) -> QueryError:
-    return QueryError(_("Không có cột “{field}”.").format(field=reading.shorten(name, 63)), field=name)
+def unknown_field(name: str, *, parameter: str | None = None) -> QueryError:
+    """No column ``name``; the error names ``parameter`` if given, else the field itself."""
+    return QueryError(_("Không có cột “{field}”.").format(field=reading.shorten(name, 63)), field=parameter or name)
 
 
 def _filter_value(value: Any, name: str, kind: str) -> Any:
