@@ -177,6 +177,11 @@ def report(load: dict, rss_kib: int, searches: dict[str, dict], info: dict[str, 
             f"(`services.resource_set_indexes`) and built in {declaration['seconds']:.1f} s; the last scenario "
             "ran with it.",
             "",
+            "Combined indexes the back office suggested at that point, from the slow searches of the first "
+            "scenarios (most frequent first): "
+            + (", ".join(f"`{' → '.join(columns)}`" for columns in declaration["suggested"]) or "none")
+            + ".",
+            "",
         ]
     lines += [
         "| search scenario | requests | req/s | p50 ms | p95 ms | p99 ms | max ms | errors |",

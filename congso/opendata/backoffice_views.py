@@ -517,6 +517,8 @@ def resource_detail(request: HttpRequest, pk: Any, resource_id: Any) -> HttpResp
         "versions": list(resource.versions.all()),
         "indexes": [(index, json.dumps(index, ensure_ascii=False)) for index in resource.indexes],
         "index_form": _index_form(resource) if len(resource.indexes) < datastore.MAX_COMBINED_INDEXES else None,
+        "suggestions": datastore.suggested_indexes(resource),
+        "slow_ms": datastore.advice.SLOW_SEARCH_MS,
         "max_indexes": datastore.MAX_COMBINED_INDEXES,
     }
     return render(request, "opendata/backoffice/resource_detail.html", context)

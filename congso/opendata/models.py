@@ -183,6 +183,27 @@ class Resource(models.Model):
         return max(versions, key=lambda version: version.number) if versions else None
 
 
+class SlowSearch(models.Model):
+    """Slow searches of one shape on a resource's table (tra cứu chậm), from which the back office proposes
+    combined indexes. ``columns`` is the JSON list of field ids of the shape: the filtered columns in name
+    order, then the sort column. Counted per process and written at most every few seconds
+    (``datastore.advice``)."""
+
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="slow_searches")
+    columns = models.CharField(max_length=400)
+    count = models.PositiveIntegerField(default=0)
+    total_ms = models.PositiveBigIntegerField(default=0)
+    last_seen = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("lượt tra cứu chậm")
+        verbose_name_plural = _("lượt tra cứu chậm")
+        constraints = [models.UniqueConstraint(fields=["resource", "columns"], name="opendata_slowsearch_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.resource_id} {self.columns} ×{self.count}"
+
+
 class ResourceVersion(models.Model):
     """One upload of a resource (phiên bản). Never changed once written; the newest is current."""
 

@@ -9,7 +9,8 @@ One table per resource, in the project's database (PostgreSQL, or SQLite for the
   up to date (after an interrupted build, or a change of the declared combined indexes, which
   ``check_indexes(declared, fields)`` validates), ``complete_indexes()`` for every table (nightly);
 - ``search(resource, q=, filters=, fields=, sort=, limit=, offset=, include_total=) -> SearchPage``,
-  ``info(resource)``: CKAN ``datastore_search`` / ``datastore_info`` (QueryError on bad parameters);
+  ``info(resource)``: CKAN ``datastore_search`` / ``datastore_info`` (QueryError on bad parameters); slow
+  searches are noted by shape, and ``suggested_indexes(resource)`` proposes combined indexes from them;
 - ``export(resource, fmt)``: CSV, JSON or XLSX download; ``drop(resource)``.
 
 See docs/adr/0010-tabular-store.md for the decisions.
@@ -21,6 +22,7 @@ from django.db import DatabaseError, transaction
 
 from congso.opendata.models import Resource
 
+from . import advice
 from .loading import MAX_COMBINED_INDEXES, build_indexes, check_indexes, drop_table, load
 from .querying import export, info, search
 from .reading import inspect, is_tabular
@@ -55,6 +57,7 @@ __all__ = [
     "is_tabular",
     "load",
     "search",
+    "suggested_indexes",
 ]
 
 
@@ -93,3 +96,11 @@ def complete_indexes() -> int:
             logger.exception("indexes of resource %s could not be completed", resource.pk)
         count += 1
     return count
+
+
+def suggested_indexes(resource: Resource, *, limit: int = 5) -> list[advice.Suggestion]:
+    """Combined indexes worth declaring on the resource's table: the shapes of its slow searches of the last
+    30 days, most frequent first (``advice``), not declared yet; empty without a table."""
+    if not resource.datastore_active:
+        return []
+    return advice.suggested(resource, resource.fields, limit=limit)

@@ -9,6 +9,7 @@ import json
 import re
 import tempfile
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
@@ -26,7 +27,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from congso.core.text import fold, search_terms
 from congso.opendata.models import Resource
 
-from . import reading
+from . import advice, reading
 from .tables import FOLD_FROM, FOLD_TO, checked_table, column, column_map, is_postgresql, vi_compare
 from .types import MAX_LIMIT, FieldSpec, QueryError, SearchPage, TableError
 
@@ -325,7 +326,14 @@ def search(
         raise no_table()
     limit = _count_param(limit, "limit", maximum=MAX_LIMIT)
     offset = _count_param(offset, "offset", maximum=None)
-    return _retrying(resource, lambda: _search(resource, q, filters, fields, sort, limit, offset, include_total))
+    started = time.perf_counter()
+    page = _retrying(resource, lambda: _search(resource, q, filters, fields, sort, limit, offset, include_total))
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    if elapsed_ms >= advice.SLOW_SEARCH_MS and not q:
+        columns = advice.shape(filters, [name for name, _direction in _sort_items(sort or "")])
+        if columns is not None:
+            advice.note(resource, columns, elapsed_ms)
+    return page
 
 
 def _retrying(resource: Resource, run: Callable[[], Any]) -> Any:

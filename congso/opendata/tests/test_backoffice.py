@@ -18,7 +18,7 @@ from congso.agencies.models import Membership
 from congso.agencies.tests.factories import AgencyFactory, MembershipFactory, PlatformAdminFactory
 from congso.core.models import AuditEntry, CodeCounter
 from congso.opendata import access, backoffice_forms, backoffice_views, datastore, services
-from congso.opendata.models import AccessGrant, ApiKey, Dataset, Licence, Resource, Theme
+from congso.opendata.models import AccessGrant, ApiKey, Dataset, Licence, Resource, SlowSearch, Theme
 from congso.opendata.tests.factories import AccessGrantFactory, DatasetFactory, ResourceFactory, api_key_for
 
 pytestmark = pytest.mark.django_db
@@ -530,6 +530,27 @@ def test_declare_and_remove_a_combined_index(admin_client, office):
     html = _html(admin_client.post(remove, {"columns": '["phuong", "ngay_cap_nhat"]'}, follow=True))
     assert "Chỉ mục này không còn trong danh sách; trang đã được tải lại." in html
     assert admin_client.get(add).status_code == 405
+
+
+def test_slow_search_shapes_are_proposed_and_declared_in_one_click(admin_client, office):
+    dataset = _draft(office)
+    resource = services.resource_create(actor=None, dataset=dataset, name="Dân số", upload=_csv())
+    SlowSearch.objects.create(resource=resource, columns='["phuong", "dan_so"]', count=12, total_ms=12 * 340)
+    page = reverse("backoffice_opendata:resource", args=[dataset.pk, resource.pk])
+
+    html = _html(admin_client.get(page))
+
+    assert "Gợi ý từ các lượt tra cứu chậm" in html
+    assert '<td class="numeric">12</td>\n          <td class="numeric">340</td>' in html
+    assert '<input type="hidden" name="first" value="phuong"><input type="hidden" name="second" value="dan_so">' in html
+    response = admin_client.post(
+        reverse("backoffice_opendata:index_add", args=[dataset.pk, resource.pk]),
+        {"first": "phuong", "second": "dan_so"},
+        follow=True,
+    )
+    assert "Đã thêm chỉ mục kết hợp phuong → dan_so." in _html(response)
+    assert Resource.objects.get(pk=resource.pk).indexes == [["phuong", "dan_so"]]
+    assert "Gợi ý từ các lượt tra cứu chậm" not in _html(response)
 
 
 def test_a_file_resource_has_no_index_section(admin_client, office):

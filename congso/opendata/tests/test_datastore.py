@@ -10,19 +10,19 @@ import json
 import secrets
 import threading
 import time
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
+from django.utils import timezone, translation
 from openpyxl import Workbook, load_workbook
 
 from congso.opendata import datastore
-from congso.opendata.datastore import QueryError, TableError, loading
+from congso.opendata.datastore import QueryError, TableError, advice, loading
 from congso.opendata.datastore import querying as datastore_querying
-from congso.opendata.models import Resource
+from congso.opendata.models import Resource, SlowSearch
 from congso.opendata.tests.factories import ResourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -725,6 +725,75 @@ def test_complete_indexes_restores_what_an_interrupted_build_left_out(markets):
     with connection.cursor() as cursor:
         names = {name.lower() for name in connection.introspection.get_constraints(cursor, markets.table_name)}
     assert f"{markets.table_name}_c2" in names
+
+
+@pytest.fixture
+def every_search_slow(monkeypatch):
+    """Every search counts as slow and every tally is written at once."""
+    monkeypatch.setattr(advice, "SLOW_SEARCH_MS", 0)
+    monkeypatch.setattr(advice, "WRITE_EVERY", 0.0)
+
+
+def slow_shapes(resource) -> dict[str, int]:
+    return dict(SlowSearch.objects.filter(resource=resource).values_list("columns", "count"))
+
+
+def test_slow_searches_are_counted_by_the_shape_a_combined_index_would_have(markets, every_search_slow):
+    datastore.search(markets, filters={"Phường": "Phường Bến Thành", "Có bãi xe": True}, sort="Số sạp desc")
+    datastore.search(markets, filters={"Có bãi xe": False, "Phường": "x"}, sort="Số sạp, Tên chợ")
+    datastore.search(markets, filters={"Phường": "x"}, sort="Tên chợ")
+    datastore.search(markets, filters={"Phường": "x"})  # one column: its own index serves it
+    datastore.search(markets, filters={"Phường": "x"}, sort="Phường desc")  # the same column
+    datastore.search(markets, q="chợ", filters={"Phường": "x"}, sort="Tên chợ")  # text search: no B-tree helps
+    datastore.search(markets, sort="Tên chợ")
+
+    assert slow_shapes(markets) == {'["Có bãi xe", "Phường", "Số sạp"]': 2, '["Phường", "Tên chợ"]': 1}
+
+
+def test_fast_searches_are_not_noted(markets):
+    datastore.search(markets, filters={"Phường": "Phường Bến Thành"}, sort="Số sạp desc")
+
+    assert slow_shapes(markets) == {}
+
+
+def test_slow_searches_of_a_shape_are_written_at_most_once_per_window(markets, every_search_slow, monkeypatch):
+    monkeypatch.setattr(advice, "WRITE_EVERY", 3600.0)
+    for _ in range(3):
+        datastore.search(markets, filters={"Phường": "x"}, sort="Tên chợ")
+    assert slow_shapes(markets) == {'["Phường", "Tên chợ"]': 1}  # the first at once, the next two held
+
+    monkeypatch.setattr(advice, "WRITE_EVERY", 0.0)
+    datastore.search(markets, filters={"Phường": "x"}, sort="Tên chợ")
+
+    assert slow_shapes(markets) == {'["Phường", "Tên chợ"]': 4}
+
+
+def test_suggested_indexes_are_recent_undeclared_shapes_of_existing_columns(markets):
+    now = timezone.now()
+    for columns, count, days_ago in [
+        ('["Phường", "Tên chợ"]', 3, 1),
+        ('["Có bãi xe", "Ngày khai trương"]', 9, 2),
+        ('["Phường", "Số sạp"]', 50, 1),  # declared below
+        ('["Phường", "Quận"]', 70, 1),  # no such column any more
+        ('["Số sạp", "Tên chợ"]', 80, 45),  # not seen for 45 days
+    ]:
+        SlowSearch.objects.create(
+            resource=markets,
+            columns=columns,
+            count=count,
+            total_ms=count * 250,
+            last_seen=now - timedelta(days=days_ago),
+        )
+    markets.indexes = [["Phường", "Số sạp"]]
+    markets.save(update_fields=["indexes"])
+
+    suggested = datastore.suggested_indexes(markets)
+
+    assert [(s["columns"], s["count"], s["average_ms"]) for s in suggested] == [
+        (["Có bãi xe", "Ngày khai trương"], 9, 250),
+        (["Phường", "Tên chợ"], 3, 250),
+    ]
+    assert datastore.suggested_indexes(ResourceFactory(version=False)) == []
 
 
 def pg_waiting(dsn: dict, table: str, mode: str) -> bool:
