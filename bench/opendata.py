@@ -42,9 +42,8 @@ from types import SimpleNamespace
 from typing import Any
 
 from bench import opendata_data
-from bench.run import ROOT, Server, database_url, free_port, loadavg, log, machine, pg_admin, python, run_wrk
+from bench.run import ROOT, Server, database_url, free_port, loadavg, log, machine, pg_admin, python, record, run_wrk
 
-DOC = ROOT / "docs" / "benchmarks.md"
 BEGIN = "<!-- bench:opendata:begin -->"
 END = "<!-- bench:opendata:end -->"
 SEARCH_PATH = "/opendata/api/3/action/datastore_search"
@@ -215,18 +214,6 @@ def report(load: dict, rss_kib: int, searches: dict[str, dict], info: dict[str, 
     return "\n".join(lines) + "\n"
 
 
-def record(text: str) -> None:
-    block = f"{BEGIN}\n{text}{END}"
-    current = DOC.read_text() if DOC.exists() else ""
-    if BEGIN in current and END in current:
-        head, _, rest = current.partition(BEGIN)
-        _, _, tail = rest.partition(END)
-        DOC.write_text(head + block + tail)
-    else:
-        DOC.write_text(current.rstrip() + "\n\n## Open data: results\n\n" + block + "\n")
-    log(f"recorded in {DOC.relative_to(ROOT)}")
-
-
 # --- main -------------------------------------------------------------------------------------------------------
 
 
@@ -362,7 +349,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(text)
     if args.record:
-        record(text)
+        record(text, begin=BEGIN, end=END, heading="Open data: results")
     return 0
 
 

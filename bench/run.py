@@ -323,15 +323,17 @@ def goal_verdicts(results: dict[str, dict[str, Any]]) -> list[str]:
     return verdicts
 
 
-def record(text: str) -> None:
-    block = f"{BEGIN}\n{text}{END}"
+def record(text: str, *, begin: str = BEGIN, end: str = END, heading: str = "Results") -> None:
+    """Write ``text`` between the ``begin`` and ``end`` markers of docs/benchmarks.md, replacing what was there;
+    without the markers, append them under a new ``heading``."""
+    block = f"{begin}\n{text}{end}"
     current = DOC.read_text() if DOC.exists() else ""
-    if BEGIN in current and END in current:
-        head, _, rest = current.partition(BEGIN)
-        _, _, tail = rest.partition(END)
+    if begin in current and end in current:
+        head, _, rest = current.partition(begin)
+        _, _, tail = rest.partition(end)
         DOC.write_text(head + block + tail)
     else:
-        DOC.write_text(current.rstrip() + "\n\n## Results\n\n" + block + "\n")
+        DOC.write_text(current.rstrip() + f"\n\n## {heading}\n\n" + block + "\n")
     log(f"recorded in {DOC.relative_to(ROOT)}")
 
 
